@@ -1,0 +1,154 @@
+// Journal: the append-only, hash-chained event log of one session,
+// <root>/<session_id>/events.jsonl (format: docs/FORMAT.md).
+//
+// Writing: append() takes the process-local mutex and an exclusive flock on
+// the file, reads and validates whatever other writers appended since this
+// handle last looked, cuts a torn tail (a last line without '\n', left by a
+// crash) aside into torn-<offset>.bin, checks the expected seq, then writes the
+// whole batch in one write(2) and, under Durability::kFsync, fdatasync(2)s it
+// before returning. A conflict writes nothing. Damage other than a torn tail
+// is corruption: append refuses (kCorrupt) and writes nothing.
+//
+// Reading: JournalReader streams events with bounded memory (one line at a time).
+//
+// Thread-safety: a Journal may be shared by threads (appends are serialised);
+// a JournalReader belongs to one thread. Errors: JournalError, see each call.
+#ifndef PROMPTJOURNAL_JOURNAL_H_
+#define PROMPTJOURNAL_JOURNAL_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "promptjournal/errors.h"
+#include "promptjournal/event.h"
+#include "promptjournal/options.h"
+
+namespace promptjournal {
+
+// A point in a journal: just after the event `seq` whose hash is `hash` and
+// whose line ends at byte `offset`. The default is the empty journal.
+struct Position {
+  std::uint64_t seq = 0;
+  std::string hash{kGenesisHash};
+  std::uint64_t offset = 0;
+  std::string at;  // time of event `seq`; empty for the empty journal
+  bool operator==(const Position&) const = default;
+};
+
+// A last line cut short by a crash: not history.
+struct TornTail {
+  std::uint64_t offset = 0;  // where the partial line starts
+  std::uint64_t bytes = 0;   // how long it is
+};
+
+// Returns the journal file path of a session; throws kInvalidSessionId.
+std::string journal_path(const std::string& root, const std::string& session_id);
+// Returns the session folder; throws kInvalidSessionId.
+std::string session_dir(const std::string& root, const std::string& session_id);
+// Throws JournalError(kInvalidSessionId) unless `id` can be a file name: not
+// empty, not "." or "..", no '/', '\\', NUL or control character, no leading
+// '-', at most 200 bytes, valid UTF-8.
+void validate_session_id(const std::string& id);
+
+class JournalReader {
+ public:
+  struct Options {
+    Position from;             // where to start; its hash is the expected first prev
+    bool verify_hashes = true;
+    std::string session_id;    // the id every event must carry; empty skips the check
+  };
+  // Opens the journal file at `path`. Throws kNotFound if it does not exist, kIo.
+  JournalReader(FileSystem& fs, std::string path, Options options);
+  ~JournalReader();
+  JournalReader(const JournalReader&) = delete;
+  JournalReader& operator=(const JournalReader&) = delete;
+
+  // The next event, or nullopt at the end (a torn tail counts as the end and is
+  // recorded in torn_tail()). Throws JournalError(kCorrupt) with path, line,
+  // byte offset and seq for bad JSON, a seq gap, a broken chain, a wrong id.
+  std::optional<Event> next();
+  // The position after the last event returned.
+  const Position& position() const noexcept { return pos_; }
+  // The 1-based line number of the last event returned.
+  std::uint64_t line() const noexcept { return line_; }
+  const std::optional<TornTail>& torn_tail() const noexcept { return torn_; }
+
+ private:
+  bool read_line(std::string& line);
+
+  std::unique_ptr<File> file_;
+  std::string path_;
+  Options opt_;
+  Position pos_;
+  std::uint64_t line_ = 0;
+  std::uint64_t read_offset_ = 0;
+  std::string buf_;
+  std::size_t buf_pos_ = 0;
+  bool eof_ = false;
+  std::optional<TornTail> torn_;
+};
+
+class Journal {
+ public:
+  // No I/O: validates the id and remembers where the journal lives.
+  Journal(std::string root, std::string session_id, JournalOptions options = {});
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  const std::string& session_id() const noexcept { return id_; }
+  const std::string& path() const noexcept { return path_; }
+  const JournalOptions& options() const noexcept { return opt_; }
+  // True when the journal file exists (it may still hold no complete event).
+  bool exists() const;
+
+  // The last position this handle has validated.
+  Position head() const;
+  // Tells the handle that the caller has validated the journal up to `p`
+  // (from a snapshot anchor and its tail), so append need not re-read it.
+  // REQUIRES: p describes this journal's file.
+  void assume_validated(const Position& p);
+
+  struct AppendResult {
+    std::vector<Event> events;         // the committed events, hashes filled
+    Position head;                     // the position after the last of them
+    std::optional<TornTail> repaired;  // a torn tail this append cut off
+  };
+  // Appends `batch` as events seq expected_seq+1 ... if and only if the last
+  // seq is `expected_seq` (0 creates the journal). One write, one fdatasync.
+  // Throws: kConflict (nothing written), kNotFound (expected_seq > 0 but no
+  // journal), kAlreadyExists (expected_seq == 0 on a journal with events),
+  // kCorrupt, kTooLarge, kInvalidArgument, kIo (nothing acknowledged; partial
+  // bytes truncated), kPoisoned (an earlier fdatasync failed: reopen).
+  AppendResult append(const std::vector<EventData>& batch, std::uint64_t expected_seq,
+                      const boost::json::object& meta = {});
+
+  // A reader from `from` (default: the start).
+  std::unique_ptr<JournalReader> reader(const Position& from = {}) const;
+
+ private:
+  void open_for_append(bool create);
+  void catch_up_locked();
+  void cut_torn_tail_locked(const TornTail& t);
+
+  std::string root_;
+  std::string id_;
+  std::string dir_;
+  std::string path_;
+  JournalOptions opt_;
+  std::shared_ptr<FileSystem> fs_;
+  mutable std::mutex mu_;
+  std::unique_ptr<File> file_;
+  Position head_;
+  bool poisoned_ = false;
+  std::optional<TornTail> repaired_;
+};
+
+}  // namespace promptjournal
+
+#endif  // PROMPTJOURNAL_JOURNAL_H_

@@ -1,0 +1,17 @@
+// Umbrella header: the whole public API of promptjournal.
+#ifndef PROMPTJOURNAL_PROMPTJOURNAL_H_
+#define PROMPTJOURNAL_PROMPTJOURNAL_H_
+#include "promptjournal/config.h"
+#include "promptjournal/errors.h"
+#include "promptjournal/event.h"
+#include "promptjournal/feedback.h"
+#include "promptjournal/file_system.h"
+#include "promptjournal/journal.h"
+#include "promptjournal/logger.h"
+#include "promptjournal/options.h"
+#include "promptjournal/projector.h"
+#include "promptjournal/session.h"
+#include "promptjournal/session_manager.h"
+#include "promptjournal/snapshot.h"
+#include "promptjournal/version.h"
+#endif  // PROMPTJOURNAL_PROMPTJOURNAL_H_

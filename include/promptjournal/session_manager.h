@@ -1,0 +1,97 @@
+// SessionManager: the seed's SessionManager, backed by one journal per session
+// under a root folder (<root>/<session_id>/events.jsonl plus snapshots).
+//
+// Unlike the original it sees the disk: get_session and list_sessions find
+// every session there, also those another process wrote, and create_session
+// on an id with history is an error, never an overwrite. Sessions are shared
+// objects: get_session returns the same object for the same id, brought up to
+// date with the journal.
+//
+// Thread-safety: all members may be called concurrently. Errors: JournalError.
+#ifndef PROMPTJOURNAL_SESSION_MANAGER_H_
+#define PROMPTJOURNAL_SESSION_MANAGER_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "promptjournal/config.h"
+#include "promptjournal/journal.h"
+#include "promptjournal/options.h"
+#include "promptjournal/session.h"
+#include "promptjournal/snapshot.h"
+
+namespace promptjournal {
+
+// One line of list_session_infos().
+struct SessionInfo {
+  std::string session_id;
+  std::uint64_t events = 0;
+  std::string created_at;   // time of the first event (UTC)
+  std::string last_change;  // time of the last event (UTC)
+  std::uint64_t bytes = 0;  // size of events.jsonl
+  std::optional<std::string> latest_optimized_prompt;
+  std::string head_hash;
+};
+
+class SessionManager {
+ public:
+  // Uses (and creates, mode 0700) `sessions_dir` as the root.
+  // Throws kIo when it cannot be created, or is a symbolic link or a file.
+  explicit SessionManager(std::string sessions_dir, ManagerOptions options = {});
+  ~SessionManager();
+  SessionManager(const SessionManager&) = delete;
+  SessionManager& operator=(const SessionManager&) = delete;
+
+  const std::string& sessions_dir() const noexcept;
+  const ManagerOptions& options() const noexcept;
+
+  // Creates a session: its session_created event is in the journal on return.
+  // Credentials in `config` are redacted unless options().keep_secrets.
+  // Throws kAlreadyExists if the id has history, kInvalidSessionId.
+  std::shared_ptr<OptimizationSession> create_session(const std::string& session_id,
+                                                      const std::string& initial_input,
+                                                      const Config& config);
+  // The session at the head of its journal, or nullptr if there is none.
+  // Throws kCorrupt for a damaged journal, kInvalidSessionId.
+  std::shared_ptr<OptimizationSession> get_session(const std::string& session_id);
+  // Persists the session's pending events (a detached session is created
+  // here) and writes a snapshot when one is due. Throws kConflict when the
+  // journal moved on in a way the pending events cannot follow.
+  void update_session(OptimizationSession& session);
+  // to_dict() of every session on disk, sorted by id.
+  std::vector<boost::json::object> list_sessions();
+  // The ids of every session on disk, sorted.
+  std::vector<std::string> list_session_ids();
+  SessionInfo session_info(const std::string& session_id);
+
+  // Loads a file in the to_dict shape (a snapshot, or a promptomatix session
+  // file): imports it as a new journal, or returns the existing session when
+  // one with the same state exists. Throws kInvalidArgument for a file that is
+  // not such a document, kAlreadyExists when the id holds a different history.
+  std::shared_ptr<OptimizationSession> load_session_from_file(const std::string& session_file_path);
+
+  // --- time travel and maintenance ---
+  // The state just after event `seq` (0: before any). Throws kNotFound past the head.
+  SessionState state_at(const std::string& session_id, std::uint64_t seq);
+  // The state after the last event whose time is <= `t`.
+  SessionState state_as_of(const std::string& session_id, std::chrono::system_clock::time_point t);
+  // Writes a snapshot at the head now; returns its path.
+  std::string snapshot(const std::string& session_id);
+  // The journal of a session (shared with the sessions of this manager).
+  std::shared_ptr<Journal> journal(const std::string& session_id);
+  // Problems met with snapshots since this manager was made (ignored snapshots).
+  std::vector<SnapshotProblem> snapshot_problems() const;
+
+ private:
+  std::shared_ptr<detail::ManagerCore> core_;
+};
+
+}  // namespace promptjournal
+
+#endif  // PROMPTJOURNAL_SESSION_MANAGER_H_

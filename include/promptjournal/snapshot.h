@@ -1,0 +1,78 @@
+// Snapshots: a session's state at some seq, cached so that opening a long
+// session costs the tail, not the history.
+//
+// A snapshot file <dir>/snapshot-<seq, 20 digits>.json holds exactly
+// to_dict(state) plus one extra key, "promptjournal_snapshot", naming the seq,
+// hash and byte offset it stands at (docs/FORMAT.md); so it is also a valid
+// promptomatix session file. Snapshots are caches: a snapshot that disagrees
+// with the journal is ignored and reported, and deleting all of them changes
+// no result. Thread-safety: functions are reentrant; concurrent writers of the
+// same snapshot are safe (temp file + rename).
+#ifndef PROMPTJOURNAL_SNAPSHOT_H_
+#define PROMPTJOURNAL_SNAPSHOT_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "promptjournal/file_system.h"
+#include "promptjournal/journal.h"
+#include "promptjournal/options.h"
+#include "promptjournal/projector.h"
+
+namespace promptjournal {
+
+// The key a snapshot adds to to_dict. Persisted: do not change.
+inline constexpr std::string_view kSnapshotKey = "promptjournal_snapshot";
+inline constexpr int kSnapshotFormat = 1;
+
+std::string snapshot_path(const std::string& session_dir, std::uint64_t seq);
+
+// The snapshot document: to_dict(state) plus kSnapshotKey.
+boost::json::object snapshot_document(const SessionState& state, const Position& at);
+
+// Writes atomically: a temp file (O_EXCL|O_NOFOLLOW, 0600), write, fsync,
+// rename over the final name, fsync the folder (the fsyncs only under
+// Durability::kFsync). On failure removes the temp file and throws JournalError;
+// an existing snapshot is never damaged. Returns the snapshot's path.
+std::string write_snapshot(FileSystem& fs, const std::string& session_dir,
+                           const SessionState& state, const Position& at,
+                           Durability durability);
+
+struct LoadedSnapshot {
+  SessionState state;
+  Position position;
+  std::string path;
+};
+
+struct SnapshotProblem {
+  std::string path;
+  std::string reason;
+};
+
+// The seqs of the snapshot files in a session folder, ascending.
+std::vector<std::uint64_t> list_snapshots(FileSystem& fs, const std::string& session_dir);
+
+// Parses and checks one snapshot file against the journal file: the document
+// must be well formed and the journal must hold, at the recorded offset, the
+// end of a line whose hash is the recorded hash. Throws JournalError(kCorrupt)
+// with the reason otherwise.
+LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& snapshot_file,
+                             const std::string& journal_file);
+
+// The newest snapshot that passes load_snapshot and `usable` (for time travel:
+// at or before a seq or time). Each one skipped for damage is reported in
+// *problems. nullopt when none is usable.
+std::optional<LoadedSnapshot> load_newest_snapshot(
+    FileSystem& fs, const std::string& session_dir, const std::string& journal_file,
+    std::vector<SnapshotProblem>* problems,
+    const std::function<bool(const Position&)>& usable = {});
+
+// Removes all but the newest `keep` snapshots and any stale temp files.
+void prune_snapshots(FileSystem& fs, const std::string& session_dir, std::uint32_t keep);
+
+}  // namespace promptjournal
+
+#endif  // PROMPTJOURNAL_SNAPSHOT_H_

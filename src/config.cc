@@ -1,0 +1,134 @@
+#include "promptjournal/config.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "json_util.h"
+#include "promptjournal/errors.h"
+
+namespace promptjournal {
+
+namespace {
+
+struct ProviderName {
+  ModelProvider p;
+  std::string_view s;
+};
+constexpr ProviderName kProviders[] = {
+    {ModelProvider::kOpenAI, "openai"},         {ModelProvider::kAnthropic, "anthropic"},
+    {ModelProvider::kDatabricks, "databricks"}, {ModelProvider::kLocal, "local"},
+    {ModelProvider::kTogetherAI, "togetherai"},
+};
+
+[[noreturn]] void wrong_type(std::string_view key, std::string_view want, const boost::json::value& v) {
+  throw JournalError::invalid_argument("config field '" + std::string(key) + "': expected " +
+                                       std::string(want) + ", found " +
+                                       std::string(detail::kind_name(v)));
+}
+
+}  // namespace
+
+std::string_view to_string(ModelProvider p) noexcept {
+  for (const auto& e : kProviders)
+    if (e.p == p) return e.s;
+  return "unknown";
+}
+
+std::optional<ModelProvider> model_provider_from_string(std::string_view s) noexcept {
+  for (const auto& e : kProviders)
+    if (e.s == s) return e.p;
+  return std::nullopt;
+}
+
+bool is_secret_key(std::string_view key) noexcept {
+  std::string k(key);
+  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (std::string_view needle : {"api_key", "apikey", "api-key", "secret", "password", "passwd"})
+    if (k.find(needle) != std::string::npos) return true;
+  // "token" only as a whole word: hf_token, access-token, token; not max_tokens.
+  std::size_t start = 0;
+  while (start <= k.size()) {
+    std::size_t end = k.find_first_of("_-.", start);
+    if (end == std::string::npos) end = k.size();
+    if (std::string_view(k).substr(start, end - start) == "token") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+Config::Config(boost::json::object values) : values_(std::move(values)) {
+  for (const auto& kv : values_) detail::require_finite(kv.value(), "config." + std::string(kv.key()));
+}
+
+Config& Config::set(std::string_view key, boost::json::value v) {
+  detail::require_finite(v, "config." + std::string(key));
+  values_[key] = std::move(v);
+  return *this;
+}
+
+const boost::json::value* Config::get(std::string_view key) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? nullptr : &it->value();
+}
+
+std::optional<std::string> Config::get_string(std::string_view key) const {
+  const auto* v = get(key);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (!v->is_string()) wrong_type(key, "a string", *v);
+  return std::string(v->get_string());
+}
+
+std::optional<double> Config::get_double(std::string_view key) const {
+  const auto* v = get(key);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (v->is_double()) return v->get_double();
+  if (v->is_int64()) return static_cast<double>(v->get_int64());
+  if (v->is_uint64()) return static_cast<double>(v->get_uint64());
+  wrong_type(key, "a number", *v);
+}
+
+std::optional<std::int64_t> Config::get_int(std::string_view key) const {
+  const auto* v = get(key);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+    return static_cast<std::int64_t>(v->get_uint64());
+  wrong_type(key, "an integer", *v);
+}
+
+std::optional<ModelProvider> Config::get_provider(std::string_view key) const {
+  auto s = get_string(key);
+  if (!s) return std::nullopt;
+  auto p = model_provider_from_string(*s);
+  if (!p)
+    throw JournalError::invalid_argument("config field '" + std::string(key) + "': '" + *s +
+                                         "' is not a model provider");
+  return p;
+}
+
+std::vector<std::string> Config::get_strings(std::string_view key) const {
+  const auto* v = get(key);
+  std::vector<std::string> out;
+  if (v == nullptr || v->is_null()) return out;
+  if (!v->is_array()) wrong_type(key, "an array of strings", *v);
+  for (const auto& x : v->get_array()) {
+    if (!x.is_string()) wrong_type(key, "an array of strings", x);
+    out.emplace_back(x.get_string());
+  }
+  return out;
+}
+
+Config Config::redacted(std::vector<std::string>* keys) const {
+  Config out = *this;
+  for (auto& kv : out.values_) {
+    if (!is_secret_key(kv.key())) continue;
+    if (!kv.value().is_string() || kv.value().get_string().empty() ||
+        kv.value().get_string() == kRedacted)
+      continue;
+    kv.value() = kRedacted;
+    if (keys != nullptr) keys->emplace_back(kv.key());
+  }
+  return out;
+}
+
+}  // namespace promptjournal

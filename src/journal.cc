@@ -1,0 +1,253 @@
+#include "promptjournal/journal.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "file_names.h"
+#include "time_format.h"
+
+namespace promptjournal {
+
+namespace {
+
+constexpr std::size_t kReadChunk = 1 << 16;
+
+}  // namespace
+
+// ---------------------------------------------------------------- reader
+
+JournalReader::JournalReader(FileSystem& fs, std::string path, Options options)
+    : path_(std::move(path)), opt_(std::move(options)), pos_(opt_.from), read_offset_(opt_.from.offset) {
+  if (!fs.exists(path_)) throw JournalError::not_found("no journal at " + path_);
+  file_ = fs.open_read(path_);
+}
+
+JournalReader::~JournalReader() = default;
+
+// Reads the next complete line (without '\n') into `line`. Returns false at the
+// end; bytes after the last '\n' are a torn tail, not a line.
+bool JournalReader::read_line(std::string& line) {
+  line.clear();
+  for (;;) {
+    std::size_t nl = buf_.find('\n', buf_pos_);
+    if (nl != std::string::npos) {
+      line.append(buf_, buf_pos_, nl - buf_pos_);
+      buf_pos_ = nl + 1;
+      return true;
+    }
+    line.append(buf_, buf_pos_, std::string::npos);
+    buf_.clear();
+    buf_pos_ = 0;
+    if (line.size() > kMaxLineBytes) {
+      ErrorLocation w{path_, line_ + 1, pos_.offset, pos_.seq + 1};
+      throw JournalError(ErrorKind::kTooLarge,
+                         "a line is longer than the " + std::to_string(kMaxLineBytes) + "-byte limit", w);
+    }
+    if (eof_) break;
+    buf_.resize(kReadChunk);
+    std::size_t n = file_->read_at(buf_.data(), kReadChunk, read_offset_);
+    buf_.resize(n);
+    read_offset_ += n;
+    if (n == 0) eof_ = true;
+  }
+  // A crash in the middle of a write(2) leaves a last line without its '\n'.
+  // It was never acknowledged, so it is not history: report it, do not fail.
+  if (!line.empty()) torn_ = TornTail{pos_.offset, line.size()};
+  return false;
+}
+
+std::optional<Event> JournalReader::next() {
+  std::string line;
+  if (!read_line(line)) return std::nullopt;
+  ErrorLocation where{path_, line_ + 1, pos_.offset, pos_.seq + 1};
+  std::string error;
+  auto e = decode_event_line(line, opt_.verify_hashes, &error);
+  if (!e) throw JournalError::corrupt(error, where);
+  if (e->seq != pos_.seq + 1)
+    throw JournalError::corrupt("seq " + std::to_string(e->seq) + " where seq " +
+                                    std::to_string(pos_.seq + 1) + " was expected",
+                                where);
+  if (e->prev != pos_.hash)
+    throw JournalError::corrupt("broken hash chain: prev " + e->prev.substr(0, 12) +
+                                    "... is not the hash of the event before (" +
+                                    pos_.hash.substr(0, 12) + "...)",
+                                where);
+  if (!opt_.session_id.empty() && e->session_id != opt_.session_id)
+    throw JournalError::corrupt("event of session '" + e->session_id + "' in the journal of '" +
+                                    opt_.session_id + "'",
+                                where);
+  ++line_;
+  pos_.seq = e->seq;
+  pos_.hash = e->hash;
+  pos_.offset += line.size() + 1;
+  pos_.at = e->at;
+  return e;
+}
+
+// ---------------------------------------------------------------- journal
+
+Journal::Journal(std::string root, std::string session_id, JournalOptions options)
+    : root_(std::move(root)), id_(std::move(session_id)), opt_(std::move(options)) {
+  dir_ = session_dir(root_, id_);
+  path_ = detail::join(dir_, detail::kJournalFile);
+  fs_ = opt_.fs ? opt_.fs : default_file_system();
+  if (!opt_.clock) opt_.clock = [] { return std::chrono::system_clock::now(); };
+}
+
+Journal::~Journal() = default;
+
+bool Journal::exists() const { return fs_->exists(path_); }
+
+Position Journal::head() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return head_;
+}
+
+void Journal::assume_validated(const Position& p) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (p.seq > head_.seq) head_ = p;
+}
+
+std::unique_ptr<JournalReader> Journal::reader(const Position& from) const {
+  JournalReader::Options o;
+  o.from = from;
+  o.verify_hashes = opt_.verify_hashes_on_read;
+  o.session_id = id_;
+  return std::make_unique<JournalReader>(*fs_, path_, std::move(o));
+}
+
+void Journal::open_for_append(bool create) {
+  if (file_) return;
+  if (!create && !fs_->exists(path_))
+    throw JournalError::not_found("session '" + id_ + "' has no journal at " + path_);
+  bool new_dir = fs_->make_dir(dir_);
+  bool new_file = !fs_->exists(path_);
+  file_ = fs_->open_append(path_, create);
+  if (opt_.durability == Durability::kFsync && (new_dir || new_file)) {
+    // The journal's name must be durable before any event in it is acknowledged.
+    fs_->sync_dir(dir_);
+    if (new_dir) fs_->sync_dir(root_);
+  }
+}
+
+// Validates what other writers appended since head_, under the file lock.
+void Journal::catch_up_locked() {
+  std::uint64_t size = file_->size();
+  if (size < head_.offset)
+    throw JournalError::corrupt("the journal shrank to " + std::to_string(size) +
+                                    " bytes below the " + std::to_string(head_.offset) +
+                                    " bytes already read",
+                                ErrorLocation{path_, {}, size, {}});
+  if (size == head_.offset) return;
+  JournalReader::Options o;
+  o.from = head_;
+  o.verify_hashes = true;
+  o.session_id = id_;
+  JournalReader r(*fs_, path_, std::move(o));
+  while (r.next()) {
+  }
+  head_ = r.position();
+  if (r.torn_tail()) cut_torn_tail_locked(*r.torn_tail());
+}
+
+void Journal::cut_torn_tail_locked(const TornTail& t) {
+  // Keep the cut bytes aside for inspection before removing them.
+  std::string bytes(t.bytes, '\0');
+  std::size_t got = file_->read_at(bytes.data(), bytes.size(), t.offset);
+  bytes.resize(got);
+  std::string aside = detail::join(dir_, std::string(detail::kTornPrefix) + std::to_string(t.offset) +
+                                             "-" + std::to_string(t.bytes) + ".bin");
+  try {
+    fs_->remove(aside);
+    auto f = fs_->create_exclusive(aside);
+    f->append(bytes.data(), bytes.size());
+  } catch (const JournalError&) {
+    // Keeping the fragment is a courtesy; cutting it is what matters.
+  }
+  file_->truncate(t.offset);
+  if (opt_.durability == Durability::kFsync) file_->sync();
+  repaired_ = t;
+}
+
+Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::uint64_t expected_seq,
+                                      const boost::json::object& meta) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (poisoned_)
+    throw JournalError(ErrorKind::kPoisoned,
+                       "an earlier fdatasync of this journal failed; reopen it and re-read before writing",
+                       ErrorLocation{path_, {}, {}, {}});
+  if (batch.empty()) throw JournalError::invalid_argument("append of an empty batch");
+  if (expected_seq == 0 && !batch.empty() && !std::holds_alternative<SessionCreated>(batch.front()))
+    throw JournalError::invalid_argument("the first event of a session must be session_created");
+  open_for_append(expected_seq == 0);
+  file_->lock();
+  struct Unlock {
+    File* f;
+    ~Unlock() { f->unlock(); }
+  } unlock{file_.get()};
+  repaired_.reset();
+  catch_up_locked();
+  if (head_.seq != expected_seq) {
+    if (expected_seq == 0)
+      throw JournalError(ErrorKind::kAlreadyExists,
+                         "session '" + id_ + "' already exists (" + std::to_string(head_.seq) + " events)",
+                         ErrorLocation{path_, {}, {}, {}});
+    throw JournalError::conflict(id_, expected_seq, head_.seq);
+  }
+
+  // Times never go backwards within a journal, whatever the clocks say.
+  std::string at = detail::format_utc(opt_.clock());
+  if (at < head_.at) at = head_.at;
+  AppendResult result;
+  std::string buf;
+  Position next = head_;
+  for (const auto& data : batch) {
+    Event e;
+    e.seq = next.seq + 1;
+    e.at = at;
+    e.session_id = id_;
+    e.meta = meta;
+    e.data = data;
+    e.prev = next.hash;
+    buf += encode_event_line(e);
+    next.seq = e.seq;
+    next.hash = e.hash;
+    next.offset = head_.offset + buf.size();
+    next.at = e.at;
+    result.events.push_back(std::move(e));
+  }
+
+  try {
+    file_->append(buf.data(), buf.size());
+  } catch (const JournalError&) {
+    // Part of the batch may have reached the file: cut it, or refuse all
+    // further writes if even that fails.
+    try {
+      file_->truncate(head_.offset);
+    } catch (const JournalError&) {
+      poisoned_ = true;
+    }
+    throw;
+  }
+  if (opt_.durability == Durability::kFsync) {
+    try {
+      file_->sync();
+    } catch (const JournalError&) {
+      // After a failed fdatasync the kernel may have dropped the dirty pages
+      // and cleared the error: retrying could "succeed" over lost data
+      // (fsyncgate). Never acknowledge; refuse until the journal is re-read.
+      poisoned_ = true;
+      try {
+        file_->truncate(head_.offset);
+      } catch (const JournalError&) {
+      }
+      throw;
+    }
+  }
+  head_ = next;
+  result.head = next;
+  result.repaired = repaired_;
+  return result;
+}
+
+}  // namespace promptjournal

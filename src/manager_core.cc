@@ -1,0 +1,208 @@
+#include "manager_core.h"
+
+#include <boost/json/serialize.hpp>
+
+#include "file_names.h"
+#include "promptjournal/logger.h"
+
+namespace promptjournal::detail {
+
+ManagerCore::ManagerCore(std::string root, ManagerOptions options)
+    : root_(std::move(root)), opt_(std::move(options)) {
+  if (!opt_.journal.fs) opt_.journal.fs = default_file_system();
+  fs_ = opt_.journal.fs;
+  fs_->make_dir(root_);
+}
+
+std::shared_ptr<Journal> ManagerCore::journal(const std::string& id) {
+  validate_session_id(id);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& j = journals_[id];
+  if (!j) j = std::make_shared<Journal>(root_, id, opt_.journal);
+  return j;
+}
+
+void ManagerCore::note_problem(SnapshotProblem p) {
+  SessionLogger("").add_entry(kError, {{"snapshot", p.path}, {"error", p.reason}});
+  std::lock_guard<std::mutex> lock(mu_);
+  problems_.push_back(std::move(p));
+}
+
+std::vector<SnapshotProblem> ManagerCore::problems() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return problems_;
+}
+
+ManagerCore::Loaded ManagerCore::load(const std::string& id,
+                                      const std::function<bool(const Position&)>& usable,
+                                      const std::function<bool(const Event&)>& keep) {
+  auto j = journal(id);
+  std::string dir = session_dir(root_, id);
+  Loaded out;
+  std::vector<SnapshotProblem> found;
+  auto snap = load_newest_snapshot(*fs_, dir, j->path(), &found, usable);
+  for (auto& p : found) note_problem(std::move(p));
+  if (snap && snap->state.session_id == id) {
+    out.state = std::move(snap->state);
+    out.position = snap->position;
+  } else if (snap) {
+    note_problem({snap->path, "snapshot names session '" + snap->state.session_id + "'"});
+  }
+  auto r = j->reader(out.position);
+  while (auto e = r->next()) {
+    if (keep && !keep(*e)) {
+      out.at_head = false;
+      break;
+    }
+    apply(out.state, *e);
+    out.position = r->position();
+  }
+  if (out.at_head) {
+    j->assume_validated(out.position);
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& s = snapshot_seq_[id];
+    if (snap) s = std::max(s, snap->position.seq);
+  }
+  return out;
+}
+
+std::shared_ptr<OptimizationSession> ManagerCore::get(const std::string& id) {
+  validate_session_id(id);
+  std::shared_ptr<OptimizationSession> cached;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = sessions_.find(id); it != sessions_.end()) cached = it->second;
+  }
+  if (cached) {
+    refresh(*cached);
+    return cached;
+  }
+  if (!journal(id)->exists()) return nullptr;
+  Loaded l = load(id);
+  if (!l.state.created) return nullptr;  // a journal file with no complete event
+  auto s = std::shared_ptr<OptimizationSession>(new OptimizationSession(
+      OptimizationSession::ManagedTag{}, shared_from_this(), std::move(l.state), l.position));
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [it, inserted] = sessions_.emplace(id, s);
+  return it->second;
+}
+
+EventData ManagerCore::redact(EventData data) const {
+  if (auto* c = std::get_if<SessionCreated>(&data); c && !opt_.keep_secrets) c->config = c->config.redacted();
+  return data;
+}
+
+std::shared_ptr<OptimizationSession> ManagerCore::create(const std::string& id,
+                                                         std::vector<EventData> events,
+                                                         const boost::json::object& meta) {
+  for (auto& e : events) e = redact(std::move(e));
+  auto j = journal(id);
+  auto r = j->append(events, 0, meta);
+  SessionState state;
+  for (const auto& e : r.events) apply(state, e);
+  auto s = std::shared_ptr<OptimizationSession>(new OptimizationSession(
+      OptimizationSession::ManagedTag{}, shared_from_this(), state, r.head));
+  for (const auto& e : r.events) s->log(e.data);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_[id] = s;
+  }
+  maybe_snapshot(id, s->state(), s->position());
+  return s;
+}
+
+void ManagerCore::commit(OptimizationSession& s, EventData data) {
+  std::lock_guard<std::mutex> session_lock(s.mu_);
+  data = redact(std::move(data));
+  const bool commutes =
+      std::holds_alternative<FeedbackAdded>(data) || std::holds_alternative<IndividualFeedbackAdded>(data);
+  auto j = journal(s.session_id());
+  for (int attempt = 0;; ++attempt) {
+    try {
+      auto r = j->append({data}, s.position_.seq);
+      // Only now, with the event in the journal, does the session move.
+      for (const auto& e : r.events) apply(s.state_, e);
+      s.position_ = r.head;
+      s.log(data);
+      break;
+    } catch (const JournalError& e) {
+      if (e.kind() == ErrorKind::kConflict && commutes && attempt < opt_.feedback_retries) {
+        refresh_locked(s);
+        continue;
+      }
+      s.logger_.add_entry(kError, {{"error", e.what()}, {"event", std::string(type_name(data))}});
+      throw;
+    }
+  }
+  maybe_snapshot(s.session_id(), s.state_, s.position_);
+}
+
+void ManagerCore::refresh(OptimizationSession& s) {
+  std::lock_guard<std::mutex> session_lock(s.mu_);
+  refresh_locked(s);
+}
+
+void ManagerCore::refresh_locked(OptimizationSession& s) {
+  auto j = journal(s.session_id());
+  auto r = j->reader(s.position_);
+  SessionState state = s.state_;
+  Position pos = s.position_;
+  while (auto e = r->next()) {
+    apply(state, *e);
+    pos = r->position();
+  }
+  s.state_ = std::move(state);
+  s.position_ = pos;
+}
+
+void ManagerCore::persist(OptimizationSession& s) {
+  std::lock_guard<std::mutex> session_lock(s.mu_);
+  if (!s.pending_.empty()) {
+    if (s.core_) throw JournalError::invalid_argument("a managed session has no pending events");
+    auto j = journal(s.session_id());
+    std::vector<EventData> batch;
+    for (auto& e : s.pending_) batch.push_back(redact(e));
+    auto r = j->append(batch, 0);
+    // The journal is the truth (credentials are redacted there): rebuild from it.
+    SessionState state;
+    for (const auto& e : r.events) apply(state, e);
+    s.state_ = std::move(state);
+    s.position_ = r.head;
+    s.pending_.clear();
+    s.core_ = shared_from_this();
+  } else if (s.core_) {
+    refresh_locked(s);
+  }
+  maybe_snapshot(s.session_id(), s.state_, s.position_);
+}
+
+void ManagerCore::maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos) {
+  if (opt_.snapshot_every == 0) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& last = snapshot_seq_[id];
+    if (pos.seq < last + opt_.snapshot_every) return;
+    last = pos.seq;
+  }
+  std::string dir = session_dir(root_, id);
+  try {
+    write_snapshot(*fs_, dir, state, pos, opt_.journal.durability);
+    prune_snapshots(*fs_, dir, opt_.snapshots_kept);
+  } catch (const JournalError& e) {
+    // A snapshot is a cache: failing to write one loses nothing.
+    note_problem({snapshot_path(dir, pos.seq), std::string("not written: ") + e.what()});
+  }
+}
+
+std::string ManagerCore::snapshot_now(const std::string& id) {
+  Loaded l = load(id);
+  if (!l.state.created) throw JournalError::not_found("session '" + id + "' has no events");
+  std::string dir = session_dir(root_, id);
+  std::string path = write_snapshot(*fs_, dir, l.state, l.position, opt_.journal.durability);
+  prune_snapshots(*fs_, dir, std::max<std::uint32_t>(opt_.snapshots_kept, 1));
+  std::lock_guard<std::mutex> lock(mu_);
+  snapshot_seq_[id] = l.position.seq;
+  return path;
+}
+
+}  // namespace promptjournal::detail

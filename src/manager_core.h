@@ -1,0 +1,68 @@
+// The shared state behind a SessionManager and the sessions it hands out.
+// Internal. Thread-safety: all members lock mu_ where they touch shared maps.
+#ifndef PROMPTJOURNAL_SRC_MANAGER_CORE_H_
+#define PROMPTJOURNAL_SRC_MANAGER_CORE_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "promptjournal/journal.h"
+#include "promptjournal/options.h"
+#include "promptjournal/session.h"
+#include "promptjournal/snapshot.h"
+
+namespace promptjournal::detail {
+
+class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
+ public:
+  ManagerCore(std::string root, ManagerOptions options);
+
+  const std::string& root() const noexcept { return root_; }
+  const ManagerOptions& options() const noexcept { return opt_; }
+  FileSystem& fs() const noexcept { return *fs_; }
+
+  std::shared_ptr<Journal> journal(const std::string& id);
+
+  // A prefix of the history: events are applied while `keep(event)` holds;
+  // snapshots are used when `usable(position)` holds. Both default to "all".
+  struct Loaded {
+    SessionState state;
+    Position position;
+    bool at_head = true;  // no event was left out by `keep`
+  };
+  Loaded load(const std::string& id, const std::function<bool(const Position&)>& usable = {},
+              const std::function<bool(const Event&)>& keep = {});
+
+  std::shared_ptr<OptimizationSession> get(const std::string& id);
+  std::shared_ptr<OptimizationSession> create(const std::string& id, std::vector<EventData> events,
+                                              const boost::json::object& meta = {});
+  void commit(OptimizationSession& s, EventData data);
+  void refresh(OptimizationSession& s);
+  void persist(OptimizationSession& s);
+  std::string snapshot_now(const std::string& id);
+  std::vector<SnapshotProblem> problems() const;
+  // Redacts credentials in a session_created payload unless keep_secrets.
+  EventData redact(EventData data) const;
+
+ private:
+  void refresh_locked(OptimizationSession& s);
+  void maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos);
+  void note_problem(SnapshotProblem p);
+
+  std::string root_;
+  ManagerOptions opt_;
+  std::shared_ptr<FileSystem> fs_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<Journal>> journals_;
+  std::map<std::string, std::shared_ptr<OptimizationSession>> sessions_;
+  std::map<std::string, std::uint64_t> snapshot_seq_;
+  std::vector<SnapshotProblem> problems_;
+};
+
+}  // namespace promptjournal::detail
+
+#endif  // PROMPTJOURNAL_SRC_MANAGER_CORE_H_

@@ -1,0 +1,121 @@
+#include "promptjournal/projector.h"
+
+#include <boost/json.hpp>
+
+#include "json_util.h"
+#include "promptjournal/errors.h"
+
+namespace promptjournal {
+
+namespace json = boost::json;
+
+namespace {
+
+struct Applier {
+  SessionState& s;
+  const std::string& id;
+
+  void operator()(const SessionCreated& d) const {
+    if (s.created)
+      throw JournalError::corrupt("a second session_created event for '" + id + "'", {});
+    s.session_id = id;
+    s.initial_human_input = d.initial_human_input;
+    s.updated_human_input = d.initial_human_input;
+    s.created_at = d.created_at;
+    s.config = d.config;
+    s.created = true;
+  }
+  void operator()(const FeedbackAdded& d) const { s.latest_human_feedback.push_back(d.feedback); }
+  void operator()(const OptimizedPromptUpdated& d) const { s.latest_optimized_prompt = d.prompt; }
+  void operator()(const HumanInputUpdated& d) const { s.updated_human_input = d.input; }
+  void operator()(const ComprehensiveFeedbackSet& d) const { s.comprehensive_feedback = d.value; }
+  void operator()(const IndividualFeedbacksSet& d) const { s.individual_feedbacks = d.value; }
+  void operator()(const IndividualFeedbackAdded& d) const {
+    // Appending to something that is not a list starts a new list (FORMAT.md).
+    if (!s.individual_feedbacks.is_array()) s.individual_feedbacks = json::array();
+    s.individual_feedbacks.get_array().push_back(d.value);
+  }
+};
+
+}  // namespace
+
+void apply(SessionState& state, const std::string& session_id, const EventData& data) {
+  if (!state.created && !std::holds_alternative<SessionCreated>(data))
+    throw JournalError::corrupt("event " + std::string(type_name(data)) + " for '" + session_id +
+                                    "' before its session_created event",
+                                {});
+  std::visit(Applier{state, session_id}, data);
+}
+
+SessionState replay(const std::vector<Event>& events) {
+  SessionState s;
+  for (const auto& e : events) apply(s, e);
+  return s;
+}
+
+json::object to_dict(const SessionState& s) {
+  json::object o;
+  o.reserve(10);
+  o.emplace("session_id", s.session_id);
+  o.emplace("initial_human_input", s.initial_human_input);
+  o.emplace("updated_human_input", s.updated_human_input);
+  if (s.latest_optimized_prompt)
+    o.emplace("latest_optimized_prompt", *s.latest_optimized_prompt);
+  else
+    o.emplace("latest_optimized_prompt", nullptr);
+  json::array fb;
+  fb.reserve(s.latest_human_feedback.size());
+  for (const auto& f : s.latest_human_feedback) fb.emplace_back(to_json(f));
+  o.emplace("latest_human_feedback", std::move(fb));
+  o.emplace("comprehensive_feedback", s.comprehensive_feedback);
+  o.emplace("individual_feedbacks", s.individual_feedbacks);
+  o.emplace("created_at", s.created_at);
+  o.emplace("config", s.config.values());
+  return o;
+}
+
+SessionState state_from_dict(const json::object& d) {
+  constexpr std::string_view w = "session";
+  SessionState s;
+  s.session_id = detail::get_string(d, "session_id", w);
+  s.initial_human_input = detail::get_string(d, "initial_human_input", w);
+  s.updated_human_input =
+      detail::get_optional_string(d, "updated_human_input", w).value_or(s.initial_human_input);
+  s.latest_optimized_prompt = detail::get_optional_string(d, "latest_optimized_prompt", w);
+  if (auto it = d.find("latest_human_feedback"); it != d.end() && !it->value().is_null()) {
+    if (!it->value().is_array())
+      throw JournalError::invalid_argument("field 'session.latest_human_feedback': expected an array");
+    for (const auto& f : it->value().get_array()) {
+      if (!f.is_object())
+        throw JournalError::invalid_argument("field 'session.latest_human_feedback': expected objects");
+      s.latest_human_feedback.push_back(feedback_from_json(f.get_object()));
+    }
+  }
+  if (auto it = d.find("comprehensive_feedback"); it != d.end())
+    s.comprehensive_feedback = json::value(it->value(), json::storage_ptr());
+  if (auto it = d.find("individual_feedbacks"); it != d.end())
+    s.individual_feedbacks = json::value(it->value(), json::storage_ptr());
+  s.created_at = detail::get_string(d, "created_at", w);
+  if (auto it = d.find("config"); it != d.end() && !it->value().is_null()) {
+    if (!it->value().is_object())
+      throw JournalError::invalid_argument("field 'session.config': expected an object");
+    s.config = Config(json::object(it->value().get_object(), json::storage_ptr()));
+  }
+  s.created = true;
+  return s;
+}
+
+std::vector<EventData> events_for_state(const SessionState& s) {
+  std::vector<EventData> out;
+  out.emplace_back(SessionCreated{s.initial_human_input, s.created_at, s.config});
+  if (s.updated_human_input != s.initial_human_input)
+    out.emplace_back(HumanInputUpdated{s.updated_human_input});
+  if (s.latest_optimized_prompt) out.emplace_back(OptimizedPromptUpdated{*s.latest_optimized_prompt, {}});
+  for (const auto& f : s.latest_human_feedback) out.emplace_back(FeedbackAdded{f});
+  if (!s.comprehensive_feedback.is_null()) out.emplace_back(ComprehensiveFeedbackSet{s.comprehensive_feedback});
+  if (!(s.individual_feedbacks.is_array() && s.individual_feedbacks.get_array().empty()))
+    out.emplace_back(IndividualFeedbacksSet{s.individual_feedbacks});
+  return out;
+}
+
+}  // namespace promptjournal

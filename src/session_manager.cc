@@ -1,0 +1,135 @@
+#include "promptjournal/session_manager.h"
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "file_names.h"
+#include "manager_core.h"
+#include "time_format.h"
+
+namespace promptjournal {
+
+namespace json = boost::json;
+
+SessionManager::SessionManager(std::string sessions_dir, ManagerOptions options)
+    : core_(std::make_shared<detail::ManagerCore>(std::move(sessions_dir), std::move(options))) {}
+
+SessionManager::~SessionManager() = default;
+
+const std::string& SessionManager::sessions_dir() const noexcept { return core_->root(); }
+const ManagerOptions& SessionManager::options() const noexcept { return core_->options(); }
+
+std::shared_ptr<OptimizationSession> SessionManager::create_session(const std::string& session_id,
+                                                                    const std::string& initial_input,
+                                                                    const Config& config) {
+  validate_session_id(session_id);
+  auto now = core_->options().journal.clock ? core_->options().journal.clock()
+                                            : std::chrono::system_clock::now();
+  std::vector<EventData> events;
+  events.emplace_back(SessionCreated{initial_input, detail::format_python_isoformat(now), config});
+  return core_->create(session_id, std::move(events));
+}
+
+std::shared_ptr<OptimizationSession> SessionManager::get_session(const std::string& session_id) {
+  return core_->get(session_id);
+}
+
+void SessionManager::update_session(OptimizationSession& session) { core_->persist(session); }
+
+std::vector<std::string> SessionManager::list_session_ids() {
+  auto& fs = core_->fs();
+  std::vector<std::string> ids;
+  for (auto& name : fs.list_dir(core_->root())) {
+    try {
+      validate_session_id(name);
+    } catch (const JournalError&) {
+      continue;  // not a session folder of ours
+    }
+    std::string dir = detail::join(core_->root(), name);
+    if (fs.is_dir(dir) && fs.exists(detail::join(dir, detail::kJournalFile))) ids.push_back(name);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<json::object> SessionManager::list_sessions() {
+  std::vector<json::object> out;
+  for (const auto& id : list_session_ids())
+    if (auto s = get_session(id)) out.push_back(s->to_dict());
+  return out;
+}
+
+SessionInfo SessionManager::session_info(const std::string& session_id) {
+  auto l = core_->load(session_id);
+  if (!l.state.created) throw JournalError::not_found("session '" + session_id + "' has no events");
+  SessionInfo info;
+  info.session_id = session_id;
+  info.events = l.position.seq;
+  info.last_change = l.position.at;
+  info.bytes = core_->fs().open_read(journal_path(core_->root(), session_id))->size();
+  info.latest_optimized_prompt = l.state.latest_optimized_prompt;
+  info.head_hash = l.position.hash;
+  auto first = core_->journal(session_id)->reader()->next();
+  if (first) info.created_at = first->at;
+  return info;
+}
+
+std::shared_ptr<OptimizationSession> SessionManager::load_session_from_file(
+    const std::string& session_file_path) {
+  std::string text;
+  try {
+    text = read_whole_file(core_->fs(), session_file_path);
+  } catch (const JournalError& e) {
+    if (e.sys_errno() == ENOENT) throw JournalError::not_found("no session file at " + session_file_path);
+    throw;
+  }
+  boost::system::error_code ec;
+  json::value doc = json::parse(text, ec);
+  if (ec) throw JournalError::invalid_argument(session_file_path + ": not valid JSON: " + ec.message());
+  if (!doc.is_object()) throw JournalError::invalid_argument(session_file_path + ": not a JSON object");
+  SessionState state = state_from_dict(doc.get_object());
+  validate_session_id(state.session_id);
+  std::vector<EventData> events = events_for_state(state);
+  for (auto& e : events) e = core_->redact(std::move(e));
+  SessionState wanted;
+  for (const auto& e : events) apply(wanted, state.session_id, e);
+  if (auto existing = get_session(state.session_id)) {
+    if (to_dict(existing->state()) == to_dict(wanted)) return existing;
+    throw JournalError(ErrorKind::kAlreadyExists,
+                       "session '" + state.session_id + "' already exists with a different history; " +
+                           session_file_path + " was not loaded");
+  }
+  return core_->create(state.session_id, std::move(events));
+}
+
+SessionState SessionManager::state_at(const std::string& session_id, std::uint64_t seq) {
+  auto l = core_->load(
+      session_id, [seq](const Position& p) { return p.seq <= seq; },
+      [seq](const Event& e) { return e.seq <= seq; });
+  if (l.position.seq < seq)
+    throw JournalError::not_found("session '" + session_id + "' has " + std::to_string(l.position.seq) +
+                                  " events; there is no seq " + std::to_string(seq));
+  return l.state;
+}
+
+SessionState SessionManager::state_as_of(const std::string& session_id,
+                                         std::chrono::system_clock::time_point t) {
+  // Event times are fixed-width UTC strings that never decrease in a journal,
+  // so comparing the strings compares the times.
+  std::string limit = detail::format_utc(t);
+  auto l = core_->load(
+      session_id, [&](const Position& p) { return p.at <= limit; },
+      [&](const Event& e) { return e.at <= limit; });
+  return l.state;
+}
+
+std::string SessionManager::snapshot(const std::string& session_id) { return core_->snapshot_now(session_id); }
+
+std::shared_ptr<Journal> SessionManager::journal(const std::string& session_id) {
+  return core_->journal(session_id);
+}
+
+std::vector<SnapshotProblem> SessionManager::snapshot_problems() const { return core_->problems(); }
+
+}  // namespace promptjournal

@@ -1,0 +1,130 @@
+#include "promptjournal/snapshot.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "file_names.h"
+#include "journal_format.h"
+#include "json_util.h"
+
+namespace promptjournal {
+
+namespace json = boost::json;
+
+std::string snapshot_path(const std::string& dir, std::uint64_t seq) {
+  return detail::join(dir, detail::snapshot_name(seq));
+}
+
+json::object snapshot_document(const SessionState& state, const Position& at) {
+  json::object doc = to_dict(state);
+  json::object meta;
+  meta.emplace("format", kSnapshotFormat);
+  meta.emplace("seq", at.seq);
+  meta.emplace("hash", at.hash);
+  meta.emplace("offset", at.offset);
+  meta.emplace("at", at.at);
+  doc.emplace(kSnapshotKey, std::move(meta));
+  return doc;
+}
+
+std::string write_snapshot(FileSystem& fs, const std::string& dir, const SessionState& state,
+                           const Position& at, Durability durability) {
+  std::string final_path = snapshot_path(dir, at.seq);
+  // A name of its own per writer: two writers of the same snapshot must never
+  // rename each other's half-written file.
+  std::string tmp = final_path + "." + new_uuid().substr(0, 8) + std::string(detail::kTempSuffix);
+  std::string body = json::serialize(snapshot_document(state, at));
+  body += '\n';
+  try {
+    auto f = fs.create_exclusive(tmp);
+    f->append(body.data(), body.size());
+    if (durability == Durability::kFsync) f->sync();
+    f.reset();
+    fs.rename(tmp, final_path);
+    if (durability == Durability::kFsync) fs.sync_dir(dir);
+  } catch (...) {
+    try {
+      fs.remove(tmp);
+    } catch (...) {
+    }
+    throw;
+  }
+  return final_path;
+}
+
+std::vector<std::uint64_t> list_snapshots(FileSystem& fs, const std::string& dir) {
+  std::vector<std::uint64_t> seqs;
+  for (const auto& name : fs.list_dir(dir))
+    if (auto seq = detail::parse_snapshot_name(name)) seqs.push_back(*seq);
+  std::sort(seqs.begin(), seqs.end());
+  return seqs;
+}
+
+LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& file, const std::string& journal_file) {
+  auto bad = [&](const std::string& why) { return JournalError::corrupt("snapshot " + why, ErrorLocation{file, {}, {}, {}}); };
+  std::string text = read_whole_file(fs, file);
+  boost::system::error_code ec;
+  json::value doc = json::parse(text, ec);
+  if (ec || !doc.is_object()) throw bad("is not a JSON object");
+  auto it = doc.get_object().find(kSnapshotKey);
+  if (it == doc.get_object().end() || !it->value().is_object()) throw bad("has no promptjournal_snapshot key");
+  const json::object& m = it->value().get_object();
+  LoadedSnapshot out;
+  out.path = file;
+  try {
+    if (detail::get_int(m, "format", "snapshot") != kSnapshotFormat) throw bad("has an unknown format");
+    out.position.seq = static_cast<std::uint64_t>(detail::get_int(m, "seq", "snapshot"));
+    out.position.hash = detail::get_string(m, "hash", "snapshot");
+    out.position.offset = static_cast<std::uint64_t>(detail::get_int(m, "offset", "snapshot"));
+    out.position.at = detail::get_string(m, "at", "snapshot");
+    out.state = state_from_dict(doc.get_object());
+  } catch (const JournalError& e) {
+    if (e.kind() == ErrorKind::kCorrupt) throw;
+    throw bad("is malformed: " + e.reason());
+  }
+  if (!detail::is_hex_hash(out.position.hash) || out.position.seq == 0) throw bad("names no valid position");
+  // The journal must hold, just before the recorded offset, the end of the
+  // line whose hash is the recorded one: ...<64 hex>"}\n
+  auto j = fs.open_read(journal_file);
+  const std::size_t tail = detail::kHashHexLen + detail::kLineEnd.size() + 1;
+  if (out.position.offset < tail || j->size() < out.position.offset)
+    throw bad("stands beyond the end of the journal");
+  std::string end(tail, '\0');
+  if (j->read_at(end.data(), tail, out.position.offset - tail) != tail ||
+      end.compare(0, detail::kHashHexLen, out.position.hash) != 0 ||
+      end.compare(detail::kHashHexLen, std::string::npos, "\"}\n") != 0)
+    throw bad("disagrees with the journal: no event with hash " + out.position.hash.substr(0, 12) +
+              "... ends at byte " + std::to_string(out.position.offset));
+  return out;
+}
+
+std::optional<LoadedSnapshot> load_newest_snapshot(FileSystem& fs, const std::string& dir,
+                                                   const std::string& journal_file,
+                                                   std::vector<SnapshotProblem>* problems,
+                                                   const std::function<bool(const Position&)>& usable) {
+  auto seqs = list_snapshots(fs, dir);
+  for (auto it = seqs.rbegin(); it != seqs.rend(); ++it) {
+    std::string path = snapshot_path(dir, *it);
+    try {
+      LoadedSnapshot s = load_snapshot(fs, path, journal_file);
+      if (s.position.seq != *it) throw JournalError::corrupt("snapshot file name and seq disagree", {path, {}, {}, {}});
+      if (s.state.session_id.empty()) throw JournalError::corrupt("snapshot has no session id", {path, {}, {}, {}});
+      if (usable && !usable(s.position)) continue;
+      return s;
+    } catch (const JournalError& e) {
+      if (problems) problems->push_back({path, e.what()});
+    }
+  }
+  return std::nullopt;
+}
+
+void prune_snapshots(FileSystem& fs, const std::string& dir, std::uint32_t keep) {
+  auto seqs = list_snapshots(fs, dir);
+  for (std::size_t i = 0; i + keep < seqs.size(); ++i) fs.remove(snapshot_path(dir, seqs[i]));
+  for (const auto& name : fs.list_dir(dir))
+    if (name.starts_with(detail::kSnapshotPrefix) && name.ends_with(detail::kTempSuffix))
+      fs.remove(detail::join(dir, name));
+}
+
+}  // namespace promptjournal
