@@ -108,6 +108,11 @@ void Journal::assume_validated(const Position& p) {
   if (p.seq > head_.seq) head_ = p;
 }
 
+void Journal::close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  file_.reset();
+}
+
 std::unique_ptr<JournalReader> Journal::reader(const Position& from) const {
   JournalReader::Options o;
   o.from = from;

@@ -71,7 +71,7 @@ std::shared_ptr<OptimizationSession> ManagerCore::get(const std::string& id) {
   std::shared_ptr<OptimizationSession> cached;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = sessions_.find(id); it != sessions_.end()) cached = it->second;
+    if (auto it = sessions_.find(id); it != sessions_.end()) cached = it->second.lock();
   }
   if (cached) {
     refresh(*cached);
@@ -83,8 +83,24 @@ std::shared_ptr<OptimizationSession> ManagerCore::get(const std::string& id) {
   auto s = std::shared_ptr<OptimizationSession>(new OptimizationSession(
       OptimizationSession::ManagedTag{}, shared_from_this(), std::move(l.state), l.position));
   std::lock_guard<std::mutex> lock(mu_);
-  auto [it, inserted] = sessions_.emplace(id, s);
-  return it->second;
+  auto& slot = sessions_[id];
+  if (auto other = slot.lock()) return other;  // another thread got there first
+  slot = s;
+  return s;
+}
+
+void ManagerCore::touch_open(const std::string& id) {
+  std::vector<std::shared_ptr<Journal>> to_close;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_lru_.remove(id);
+    open_lru_.push_front(id);
+    while (open_lru_.size() > std::max<std::uint32_t>(opt_.max_open_journals, 1)) {
+      to_close.push_back(journals_[open_lru_.back()]);
+      open_lru_.pop_back();
+    }
+  }
+  for (auto& j : to_close) j->close();
 }
 
 EventData ManagerCore::redact(EventData data) const {
@@ -98,6 +114,7 @@ std::shared_ptr<OptimizationSession> ManagerCore::create(const std::string& id,
   for (auto& e : events) e = redact(std::move(e));
   auto j = journal(id);
   auto r = j->append(events, 0, meta);
+  touch_open(id);
   SessionState state;
   for (const auto& e : r.events) apply(state, e);
   auto s = std::shared_ptr<OptimizationSession>(new OptimizationSession(
@@ -120,6 +137,7 @@ void ManagerCore::commit(OptimizationSession& s, EventData data) {
   for (int attempt = 0;; ++attempt) {
     try {
       auto r = j->append({data}, s.position_.seq);
+      touch_open(s.session_id());
       // Only now, with the event in the journal, does the session move.
       for (const auto& e : r.events) apply(s.state_, e);
       s.position_ = r.head;
@@ -163,6 +181,7 @@ void ManagerCore::persist(OptimizationSession& s) {
     std::vector<EventData> batch;
     for (auto& e : s.pending_) batch.push_back(redact(e));
     auto r = j->append(batch, 0);
+    touch_open(s.session_id());
     // The journal is the truth (credentials are redacted there): rebuild from it.
     SessionState state;
     for (const auto& e : r.events) apply(state, e);

@@ -4,6 +4,7 @@
 #define PROMPTJOURNAL_SRC_MANAGER_CORE_H_
 
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -50,6 +51,9 @@ class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
 
  private:
   void refresh_locked(OptimizationSession& s);
+  // Records that `id`'s journal file is open; closes the least recently used
+  // ones beyond options().max_open_journals.
+  void touch_open(const std::string& id);
   void maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos);
   void note_problem(SnapshotProblem p);
 
@@ -58,7 +62,9 @@ class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
   std::shared_ptr<FileSystem> fs_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Journal>> journals_;
-  std::map<std::string, std::shared_ptr<OptimizationSession>> sessions_;
+  // Weak: a session holds the core, so a strong cache would be a cycle.
+  std::map<std::string, std::weak_ptr<OptimizationSession>> sessions_;
+  std::list<std::string> open_lru_;  // ids whose journal file is open, most recent first
   std::map<std::string, std::uint64_t> snapshot_seq_;
   std::vector<SnapshotProblem> problems_;
 };

@@ -128,6 +128,10 @@ class Journal {
   AppendResult append(const std::vector<EventData>& batch, std::uint64_t expected_seq,
                       const boost::json::object& meta = {});
 
+  // Closes the file handle (releasing its descriptor); the next append
+  // reopens it. What was validated stays known.
+  void close();
+
   // A reader from `from` (default: the start).
   std::unique_ptr<JournalReader> reader(const Position& from = {}) const;
 

@@ -51,6 +51,10 @@ struct ManagerOptions {
   // password). Off by default: they are replaced by "[REDACTED]" before they
   // reach an event.
   bool keep_secrets = false;
+  // --- performance ---
+  // At most this many journal files stay open between appends (least recently
+  // used ones are closed), so a process may hold any number of sessions.
+  std::uint32_t max_open_journals = 64;
   // How often add_feedback retries after a concurrency conflict (feedback
   // commutes with other events, so retrying after catching up is safe).
   int feedback_retries = 16;
