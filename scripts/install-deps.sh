@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs everything promptjournal needs on Debian 12 (run as root, or with sudo).
+# Usage: scripts/install-deps.sh [build|test]   (test adds sanitizers, fuzzing, browser, benchmarks)
+set -euo pipefail
+what=${1:-build}
+pkgs=(g++ cmake ninja-build pkg-config
+      libboost-json1.81-dev libboost-filesystem1.81-dev libboost-log1.81-dev
+      libboost-test1.81-dev libboost-date-time1.81-dev
+      libssl-dev libcli11-dev libdtl-dev)
+if [ "$what" = test ]; then
+  pkgs+=(clang libclang-rt-14-dev libbenchmark-dev libsqlite3-dev python3 chromium)
+fi
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${pkgs[@]}"
