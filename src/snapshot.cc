@@ -7,6 +7,7 @@
 #include "file_names.h"
 #include "journal_format.h"
 #include "json_util.h"
+#include "sha256.h"
 
 namespace promptjournal {
 
@@ -17,15 +18,28 @@ std::string snapshot_path(const std::string& dir, std::uint64_t seq) {
 }
 
 json::object snapshot_document(const SessionState& state, const Position& at) {
-  json::object doc = to_dict(state);
+  return json::parse(encode_snapshot(state, at)).as_object();
+}
+
+// The file is to_dict's JSON with one key appended; that key carries the
+// SHA-256 of every byte before it, so a snapshot damaged anywhere is noticed
+// on open, not only one whose anchor moved (docs/FORMAT.md, "Snapshots").
+std::string encode_snapshot(const SessionState& state, const Position& at) {
+  std::string body = json::serialize(to_dict(state));
+  body.pop_back();  // the closing '}'
   json::object meta;
   meta.emplace("format", kSnapshotFormat);
   meta.emplace("seq", at.seq);
   meta.emplace("hash", at.hash);
   meta.emplace("offset", at.offset);
   meta.emplace("at", at.at);
-  doc.emplace(kSnapshotKey, std::move(meta));
-  return doc;
+  meta.emplace("body_sha256", detail::sha256_hex(body));
+  body += ",\"";
+  body += kSnapshotKey;
+  body += "\":";
+  body += json::serialize(meta);
+  body += "}\n";
+  return body;
 }
 
 std::string write_snapshot(FileSystem& fs, const std::string& dir, const SessionState& state,
@@ -34,8 +48,7 @@ std::string write_snapshot(FileSystem& fs, const std::string& dir, const Session
   // A name of its own per writer: two writers of the same snapshot must never
   // rename each other's half-written file.
   std::string tmp = final_path + "." + new_uuid().substr(0, 8) + std::string(detail::kTempSuffix);
-  std::string body = json::serialize(snapshot_document(state, at));
-  body += '\n';
+  std::string body = encode_snapshot(state, at);
   try {
     auto f = fs.create_exclusive(tmp);
     f->append(body.data(), body.size());
@@ -78,6 +91,11 @@ LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& file, const std:
     out.position.hash = detail::get_string(m, "hash", "snapshot");
     out.position.offset = static_cast<std::uint64_t>(detail::get_int(m, "offset", "snapshot"));
     out.position.at = detail::get_string(m, "at", "snapshot");
+    std::string lead = ",\"" + std::string(kSnapshotKey) + "\":";
+    auto cut = text.rfind(lead);
+    if (cut == std::string::npos || detail::sha256_hex(std::string_view(text).substr(0, cut)) !=
+                                        detail::get_string(m, "body_sha256", "snapshot"))
+      throw bad("content was changed after it was written (body_sha256 mismatch)");
     out.state = state_from_dict(doc.get_object());
   } catch (const JournalError& e) {
     if (e.kind() == ErrorKind::kCorrupt) throw;

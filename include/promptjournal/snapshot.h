@@ -32,6 +32,8 @@ std::string snapshot_path(const std::string& session_dir, std::uint64_t seq);
 
 // The snapshot document: to_dict(state) plus kSnapshotKey.
 boost::json::object snapshot_document(const SessionState& state, const Position& at);
+// The exact bytes of a snapshot file (docs/FORMAT.md, "Snapshots").
+std::string encode_snapshot(const SessionState& state, const Position& at);
 
 // Writes atomically: a temp file (O_EXCL|O_NOFOLLOW, 0600), write, fsync,
 // rename over the final name, fsync the folder (the fsyncs only under
@@ -56,7 +58,7 @@ struct SnapshotProblem {
 std::vector<std::uint64_t> list_snapshots(FileSystem& fs, const std::string& session_dir);
 
 // Parses and checks one snapshot file against the journal file: the document
-// must be well formed and the journal must hold, at the recorded offset, the
+// must be well formed, its body_sha256 must match its bytes, and the journal must hold, at the recorded offset, the
 // end of a line whose hash is the recorded hash. Throws JournalError(kCorrupt)
 // with the reason otherwise.
 LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& snapshot_file,

@@ -57,9 +57,9 @@ BOOST_AUTO_TEST_CASE(opening_reads_the_snapshot_and_only_the_tail) {
   write(14);
   // Plant a recognisable value in the snapshot body (the anchor stays valid):
   // if opening replayed the whole history, it would not show.
-  auto doc = pjtest::read_json(snapshot_path(dir(), 10)).as_object();
-  doc["initial_human_input"] = "from the snapshot";
-  pjtest::write_file(snapshot_path(dir(), 10), json::serialize(doc));
+  auto loaded = load_snapshot(*default_file_system(), snapshot_path(dir(), 10), dir() + "/events.jsonl");
+  loaded.state.initial_human_input = "from the snapshot";
+  pjtest::write_file(snapshot_path(dir(), 10), encode_snapshot(loaded.state, loaded.position));
   SessionManager m(root.path(), opt);
   auto s = m.get_session("s");
   BOOST_TEST(s->initial_human_input() == "from the snapshot");
@@ -78,16 +78,29 @@ BOOST_AUTO_TEST_CASE(deleting_every_snapshot_changes_no_result) {
 BOOST_AUTO_TEST_CASE(a_snapshot_that_disagrees_with_the_journal_is_ignored_and_reported) {
   write(14);
   std::string truth = head_dict();
-  auto doc = pjtest::read_json(snapshot_path(dir(), 10)).as_object();
-  doc[kSnapshotKey].as_object()["hash"] = std::string(64, 'a');
-  doc["initial_human_input"] = "lies";
-  pjtest::write_file(snapshot_path(dir(), 10), json::serialize(doc));
+  // A well-sealed snapshot whose anchor names a hash the journal does not have.
+  auto loaded = load_snapshot(*default_file_system(), snapshot_path(dir(), 10), dir() + "/events.jsonl");
+  loaded.state.initial_human_input = "lies";
+  loaded.position.hash = std::string(64, 'a');
+  pjtest::write_file(snapshot_path(dir(), 10), encode_snapshot(loaded.state, loaded.position));
   SessionManager m(root.path(), opt);
   BOOST_TEST(json::serialize(m.get_session("s")->to_dict()) == truth);
   auto problems = m.snapshot_problems();
   BOOST_REQUIRE(problems.size() == 1u);
   BOOST_TEST(problems[0].path == snapshot_path(dir(), 10));
   BOOST_TEST(problems[0].reason.find("disagrees with the journal") != std::string::npos, problems[0].reason);
+}
+
+BOOST_AUTO_TEST_CASE(a_snapshot_edited_inside_its_body_is_ignored_and_reported) {
+  write(14);
+  std::string truth = head_dict();
+  std::string text = pjtest::read_file(snapshot_path(dir(), 10));
+  text.replace(text.find("version 9"), 9, "version X");
+  pjtest::write_file(snapshot_path(dir(), 10), text);
+  SessionManager m(root.path(), opt);
+  BOOST_TEST(json::serialize(m.get_session("s")->to_dict()) == truth);
+  BOOST_REQUIRE(m.snapshot_problems().size() == 1u);
+  BOOST_TEST(m.snapshot_problems()[0].reason.find("body_sha256") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_truncated_snapshot_is_ignored) {

@@ -1,0 +1,48 @@
+// Verification of a session's journal and snapshots: JSON validity, seq
+// continuity, the hash chain (every hash recomputed), snapshot agreement and
+// torn tails. Reads with bounded memory.
+//
+// Damage other than a torn tail stops the scan of the journal at the first bad
+// line (nothing after it can be trusted); every snapshot is still checked.
+// Thread-safety: reentrant. Errors: problems are data, not exceptions; only an
+// invalid session id or an unreadable root throws JournalError.
+#ifndef PROMPTJOURNAL_VERIFY_H_
+#define PROMPTJOURNAL_VERIFY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "promptjournal/errors.h"
+#include "promptjournal/file_system.h"
+#include "promptjournal/journal.h"
+
+namespace promptjournal {
+
+struct VerifyProblem {
+  enum class Kind { kTornTail, kCorrupt, kSnapshot, kMissing };
+  Kind kind;
+  ErrorLocation where;  // file, and for the journal line/offset/seq
+  std::string reason;
+};
+
+struct VerifyReport {
+  std::string session_id;
+  std::uint64_t events = 0;  // complete, valid events read
+  Position head;             // after the last valid event
+  std::uint64_t snapshots_checked = 0;
+  std::vector<VerifyProblem> problems;
+  // Sound: no problem other than a torn tail (which is not history).
+  bool ok() const noexcept;
+};
+
+// "torn tail", "corrupt", "snapshot", "missing".
+std::string_view to_string(VerifyProblem::Kind kind) noexcept;
+
+VerifyReport verify_session(const std::string& root, const std::string& session_id,
+                            std::shared_ptr<FileSystem> fs = nullptr);
+
+}  // namespace promptjournal
+
+#endif  // PROMPTJOURNAL_VERIFY_H_

@@ -1,0 +1,92 @@
+#include "promptjournal/verify.h"
+
+#include <algorithm>
+#include <map>
+
+#include <boost/json/serialize.hpp>
+
+#include "file_names.h"
+#include "promptjournal/projector.h"
+#include "promptjournal/snapshot.h"
+
+namespace promptjournal {
+
+bool VerifyReport::ok() const noexcept {
+  for (const auto& p : problems)
+    if (p.kind != VerifyProblem::Kind::kTornTail) return false;
+  return true;
+}
+
+std::string_view to_string(VerifyProblem::Kind kind) noexcept {
+  switch (kind) {
+    case VerifyProblem::Kind::kTornTail: return "torn tail";
+    case VerifyProblem::Kind::kCorrupt: return "corrupt";
+    case VerifyProblem::Kind::kSnapshot: return "snapshot";
+    case VerifyProblem::Kind::kMissing: return "missing";
+  }
+  return "?";
+}
+
+VerifyReport verify_session(const std::string& root, const std::string& id, std::shared_ptr<FileSystem> fs) {
+  if (!fs) fs = default_file_system();
+  VerifyReport report;
+  report.session_id = id;
+  const std::string dir = session_dir(root, id);
+  const std::string path = detail::join(dir, detail::kJournalFile);
+  if (!fs->exists(path)) {
+    report.problems.push_back({VerifyProblem::Kind::kMissing, {path, {}, {}, {}}, "no journal file"});
+    return report;
+  }
+  // Snapshot agreement means more than a matching anchor: the snapshot's state
+  // must equal the journal's state at that seq, so fold while scanning.
+  const auto seqs = list_snapshots(*fs, dir);
+  std::map<std::uint64_t, std::string> expected;
+  JournalReader::Options opt;
+  opt.verify_hashes = true;
+  opt.session_id = id;
+  JournalReader reader(*fs, path, opt);
+  SessionState state;
+  try {
+    while (auto e = reader.next()) {
+      try {
+        apply(state, *e);
+      } catch (const JournalError& bad) {
+        throw JournalError::corrupt(bad.reason(), {path, reader.line(), reader.position().offset, e->seq});
+      }
+      ++report.events;
+      if (std::binary_search(seqs.begin(), seqs.end(), e->seq))
+        expected[e->seq] = boost::json::serialize(to_dict(state));
+    }
+    if (const auto& torn = reader.torn_tail())
+      report.problems.push_back({VerifyProblem::Kind::kTornTail,
+                                 {path, reader.line() + 1, torn->offset, reader.position().seq + 1},
+                                 std::to_string(torn->bytes) +
+                                     " bytes after the last complete line (a write cut short by a "
+                                     "crash; not history, the next writer cuts it off)"});
+  } catch (const JournalError& e) {
+    report.problems.push_back({VerifyProblem::Kind::kCorrupt, e.where(), e.reason()});
+  }
+  report.head = reader.position();
+  if (report.events == 0 && report.problems.empty())
+    report.problems.push_back({VerifyProblem::Kind::kMissing, {path, {}, {}, {}}, "the journal holds no event"});
+  for (auto seq : seqs) {
+    std::string snap = snapshot_path(dir, seq);
+    ++report.snapshots_checked;
+    try {
+      LoadedSnapshot s = load_snapshot(*fs, snap, path);
+      if (s.position.seq != seq)
+        throw JournalError::corrupt("snapshot seq " + std::to_string(s.position.seq) + " differs from its name", {});
+      auto it = expected.find(seq);
+      if (it == expected.end())
+        throw JournalError::corrupt("snapshot stands beyond the last valid event", {});
+      if (boost::json::serialize(to_dict(s.state)) != it->second)
+        throw JournalError::corrupt("snapshot content differs from the journal's state at seq " +
+                                        std::to_string(seq) + " (it would be ignored)", {});
+    } catch (const JournalError& e) {
+      report.problems.push_back({VerifyProblem::Kind::kSnapshot, {snap, {}, {}, seq}, e.reason()});
+    }
+  }
+  return report;
+}
+
+}  // namespace promptjournal
