@@ -6,6 +6,7 @@
 
 #include "file_names.h"
 #include "manager_core.h"
+#include "promptjournal/promptomatix.h"
 #include "time_format.h"
 
 namespace promptjournal {
@@ -77,30 +78,24 @@ SessionInfo SessionManager::session_info(const std::string& session_id) {
 
 std::shared_ptr<OptimizationSession> SessionManager::load_session_from_file(
     const std::string& session_file_path) {
-  std::string text;
-  try {
-    text = read_whole_file(core_->fs(), session_file_path);
-  } catch (const JournalError& e) {
-    if (e.sys_errno() == ENOENT) throw JournalError::not_found("no session file at " + session_file_path);
-    throw;
+  ImportOptions opt;
+  opt.keep_secrets = options().keep_secrets;
+  ImportResult r = import_promptomatix_file(*this, session_file_path, opt);
+  if (r.outcome == ImportResult::Outcome::kRefused) {
+    if (!core_->fs().exists(session_file_path))
+      throw JournalError::not_found("no session file at " + session_file_path);
+    throw JournalError(r.message.find("already exists") != std::string::npos ? ErrorKind::kAlreadyExists
+                                                                              : ErrorKind::kInvalidArgument,
+                       session_file_path + ": " + r.message);
   }
-  boost::system::error_code ec;
-  json::value doc = json::parse(text, ec);
-  if (ec) throw JournalError::invalid_argument(session_file_path + ": not valid JSON: " + ec.message());
-  if (!doc.is_object()) throw JournalError::invalid_argument(session_file_path + ": not a JSON object");
-  SessionState state = state_from_dict(doc.get_object());
-  validate_session_id(state.session_id);
-  std::vector<EventData> events = events_for_state(state);
-  for (auto& e : events) e = core_->redact(std::move(e));
-  SessionState wanted;
-  for (const auto& e : events) apply(wanted, state.session_id, e);
-  if (auto existing = get_session(state.session_id)) {
-    if (to_dict(existing->state()) == to_dict(wanted)) return existing;
-    throw JournalError(ErrorKind::kAlreadyExists,
-                       "session '" + state.session_id + "' already exists with a different history; " +
-                           session_file_path + " was not loaded");
-  }
-  return core_->create(state.session_id, std::move(events));
+  return get_session(r.session_id);
+}
+
+std::shared_ptr<OptimizationSession> SessionManager::import_session(const std::string& session_id,
+                                                                    std::vector<EventData> events,
+                                                                    const json::object& meta) {
+  validate_session_id(session_id);
+  return core_->create(session_id, std::move(events), meta);
 }
 
 SessionState SessionManager::state_at(const std::string& session_id, std::uint64_t seq) {

@@ -1,5 +1,7 @@
 #include "time_format.h"
 
+#include "promptjournal/time.h"
+
 #include <boost/date_time/gregorian/gregorian.hpp>
 #include <boost/date_time/posix_time/posix_time.hpp>
 
@@ -82,3 +84,13 @@ std::optional<TimePoint> parse_iso8601(std::string_view in) {
 }
 
 }  // namespace promptjournal::detail
+
+namespace promptjournal {
+
+std::string format_event_time(std::chrono::system_clock::time_point t) { return detail::format_utc(t); }
+
+std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view text) {
+  return detail::parse_iso8601(text);
+}
+
+}  // namespace promptjournal

@@ -12,9 +12,11 @@
 #include "promptjournal/logger.h"
 #include "promptjournal/options.h"
 #include "promptjournal/projector.h"
+#include "promptjournal/promptomatix.h"
 #include "promptjournal/session.h"
 #include "promptjournal/session_manager.h"
 #include "promptjournal/snapshot.h"
+#include "promptjournal/time.h"
 #include "promptjournal/verify.h"
 #include "promptjournal/version.h"
 #endif  // PROMPTJOURNAL_PROMPTJOURNAL_H_

@@ -76,6 +76,13 @@ class SessionManager {
   // not such a document, kAlreadyExists when the id holds a different history.
   std::shared_ptr<OptimizationSession> load_session_from_file(const std::string& session_file_path);
 
+  // Creates a session from a whole history at once (imports): `events` must
+  // start with session_created; `meta` is recorded on every event. Credentials
+  // are redacted unless options().keep_secrets. Throws kAlreadyExists.
+  std::shared_ptr<OptimizationSession> import_session(const std::string& session_id,
+                                                      std::vector<EventData> events,
+                                                      const boost::json::object& meta = {});
+
   // --- time travel and maintenance ---
   // The state just after event `seq` (0: before any). Throws kNotFound past the head.
   SessionState state_at(const std::string& session_id, std::uint64_t seq);

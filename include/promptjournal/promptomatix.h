@@ -1,0 +1,76 @@
+// Compatibility with promptomatix session files, both ways.
+//
+// Import reads anything Python's json module writes, including what strict
+// JSON lacks: NaN/Infinity/-Infinity and integers beyond 64 bits are kept
+// exactly, as reserved one-key objects {"$pj.float": "NaN"} and
+// {"$pj.int": "<digits>"} (docs/FORMAT.md, "Values JSON cannot carry"); a lone
+// surrogate escape cannot live in UTF-8 and becomes U+FFFD, reported with its
+// field. Export writes the bytes promptomatix's _save_session would write for
+// the same state (json.dump(indent=2), ensure_ascii, Python float repr), with
+// one intended difference: providers are their string value, never {}.
+//
+// Thread-safety: reentrant. Errors: import returns refusals as data; export
+// throws nothing but std::bad_alloc.
+#ifndef PROMPTJOURNAL_PROMPTOMATIX_H_
+#define PROMPTJOURNAL_PROMPTOMATIX_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "promptjournal/projector.h"
+#include "promptjournal/session_manager.h"
+
+namespace promptjournal {
+
+// Keys of the reserved objects. Persisted: do not change.
+inline constexpr std::string_view kPythonFloatKey = "$pj.float";
+inline constexpr std::string_view kPythonIntKey = "$pj.int";
+
+struct ImportWarning {
+  std::string field;    // a path like "config.model_provider" or "latest_human_feedback[2].text"
+  std::string message;  // what was found and what was kept instead
+};
+
+// Parses text as Python's json.loads would, tagging Python-only values (see
+// above). Throws JournalError(kInvalidArgument) with the byte offset for text
+// Python would reject too.
+boost::json::value parse_python_json(std::string_view text, std::vector<ImportWarning>* warnings);
+
+// The bytes of the session file promptomatix would write for `state`.
+std::string export_promptomatix(const SessionState& state);
+// json.dumps(value, indent=2) as Python writes it (reserved objects unwrapped).
+std::string python_json_dump(const boost::json::value& value);
+
+struct ImportOptions {
+  bool keep_secrets = false;          // keep API keys (redacted otherwise)
+  std::optional<std::string> as_id;   // import under another session id
+};
+
+struct ImportResult {
+  enum class Outcome { kImported, kUnchanged, kRefused };
+  Outcome outcome = Outcome::kRefused;
+  std::string path;
+  std::string session_id;
+  std::string source_sha256;
+  std::uint64_t events = 0;
+  std::vector<ImportWarning> warnings;
+  std::string message;  // why it was refused or left unchanged
+};
+
+// "imported", "unchanged", "refused".
+std::string_view to_string(ImportResult::Outcome o) noexcept;
+
+// Imports one promptomatix session file as a new journal whose events record
+// the import and the source's SHA-256 (meta.import). Importing the same file
+// again changes nothing; an id that exists with other content is refused.
+ImportResult import_promptomatix_file(SessionManager& manager, const std::string& path,
+                                      const ImportOptions& options = {});
+
+}  // namespace promptjournal
+
+#endif  // PROMPTJOURNAL_PROMPTOMATIX_H_

@@ -1,0 +1,61 @@
+// pjournal diff: what changed between two versions of a prompt.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <boost/json.hpp>
+
+#include "output.h"
+#include "promptjournal/history.h"
+
+namespace pjournal {
+
+namespace json = boost::json;
+promptjournal::PromptField field_option(const std::string& s);
+
+void register_diff(CLI::App& app, Globals& g, int* exit_code) {
+  auto* cmd = app.add_subcommand("diff", "Show what changed between two versions of a prompt (default: the last two)");
+  struct Args {
+    std::string id, field = "optimized_prompt";
+    std::vector<int> versions;
+    bool lines = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("ID", a->id, "session id")->required();
+  cmd->add_option("FROM_TO", a->versions, "version numbers (see pjournal history)")->expected(0, 2);
+  cmd->add_option("--field", a->field, "optimized_prompt (default) or human_input");
+  cmd->add_flag("--lines", a->lines, "line-level diff (default: word-level)");
+  cmd->callback([&g, a, exit_code] {
+    auto f = field_option(a->field);
+    auto m = open_manager(g);
+    require_session(*m, a->id);
+    const auto h = promptjournal::read_history(*m, a->id);
+    const auto& vs = h.versions(f);
+    int n = static_cast<int>(vs.size());
+    int from = n - 1, to = n;
+    if (a->versions.size() >= 1) from = a->versions[0];
+    if (a->versions.size() == 2) to = a->versions[1];
+    if (a->versions.size() == 1) to = n;
+    if (n == 0) throw std::runtime_error("session '" + a->id + "' has no " + a->field + " versions");
+    if (n == 1 && a->versions.empty()) from = 0;  // the only version against nothing
+    for (int v : {from, to})
+      if (v < 0 || v > n || (v == 0 && to == 0))
+        throw std::runtime_error("session '" + a->id + "' has no version " + std::to_string(v) + " of " +
+                                 a->field + " (it has 1.." + std::to_string(n) + ")");
+    std::string_view left = from == 0 ? std::string_view() : std::string_view(vs[from - 1].text);
+    std::string_view right = vs[to - 1].text;
+    auto d = a->lines ? promptjournal::diff_lines(left, right) : promptjournal::diff_words(left, right);
+    if (g.json) {
+      json::array segs;
+      for (const auto& s : d) segs.push_back(json::object{{"op", promptjournal::to_string(s.op)}, {"text", s.text}});
+      std::cout << json::serialize(json::object{{"from", from}, {"to", to}, {"field", a->field}, {"segments", segs}})
+                << "\n";
+    } else {
+      std::cout << "--- " << a->field << " v" << from << "\n+++ " << a->field << " v" << to << "\n"
+                << render_diff(d, a->lines, use_colour(STDOUT_FILENO));
+    }
+    *exit_code = kExitOk;
+  });
+}
+
+}  // namespace pjournal

@@ -1,0 +1,50 @@
+// pjournal export: a session as the exact file promptomatix would write.
+#include <iostream>
+#include <optional>
+
+#include "output.h"
+#include "promptjournal/promptomatix.h"
+
+namespace pjournal {
+
+void register_export(CLI::App& app, Globals& g, int* exit_code) {
+  auto* cmd = app.add_subcommand("export", "Write a session as a promptomatix session file");
+  struct Args {
+    std::string id, out;
+    std::optional<std::uint64_t> at;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("ID", a->id, "session id")->required();
+  cmd->add_option("--at", a->at, "the state just after event SEQ (default: the head)");
+  cmd->add_option("-o,--output", a->out, "write to FILE (default: standard output)");
+  cmd->callback([&g, a, exit_code] {
+    auto m = open_manager(g);
+    require_session(*m, a->id);
+    auto state = a->at ? m->state_at(a->id, *a->at) : m->get_session(a->id)->state();
+    std::string bytes = promptjournal::export_promptomatix(state);
+    if (a->out.empty()) {
+      std::cout << bytes;
+    } else {
+      // Through the library's atomic writer would be overkill for a one-off
+      // export; write to a temp name and rename so a failure leaves no half file.
+      std::string tmp = a->out + ".tmp-pjournal";
+      {
+        std::FILE* f = std::fopen(tmp.c_str(), "wb");
+        if (f == nullptr) throw std::runtime_error("cannot write " + tmp);
+        bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+        ok = std::fclose(f) == 0 && ok;
+        if (!ok) {
+          std::remove(tmp.c_str());
+          throw std::runtime_error("cannot write " + a->out);
+        }
+      }
+      if (std::rename(tmp.c_str(), a->out.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error("cannot write " + a->out);
+      }
+    }
+    *exit_code = kExitOk;
+  });
+}
+
+}  // namespace pjournal

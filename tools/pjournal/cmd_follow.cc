@@ -1,0 +1,59 @@
+// pjournal follow: print events as they are appended, until interrupted.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "output.h"
+
+namespace pjournal {
+
+boost::json::object event_json(const promptjournal::Event& e);
+std::string event_line(const promptjournal::Event& e);
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop = true; }
+
+}  // namespace
+
+void register_follow(CLI::App& app, Globals& g, int* exit_code) {
+  auto* cmd = app.add_subcommand("follow", "Print a session's events as they are appended, until interrupted");
+  struct Args {
+    std::string id;
+    bool from_start = false;
+    int interval_ms = 200;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("ID", a->id, "session id")->required();
+  cmd->add_flag("--from-start", a->from_start, "print the existing events first");
+  cmd->add_option("--interval", a->interval_ms, "milliseconds between looks at the journal (default 200)")
+      ->check(CLI::Range(10, 60000));
+  cmd->callback([&g, a, exit_code] {
+    auto m = open_manager(g);
+    require_session(*m, a->id);
+    auto journal = m->journal(a->id);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    promptjournal::Position pos;
+    bool print = a->from_start;
+    while (!g_stop) {
+      // A fresh reader each time: it stops at the end (or at a line still
+      // being written) and the next look resumes from the last whole event.
+      auto r = journal->reader(pos);
+      while (auto e = r->next()) {
+        if (print) std::cout << (g.json ? boost::json::serialize(event_json(*e)) + "\n" : event_line(*e));
+      }
+      pos = r->position();
+      print = true;
+      std::cout << std::flush;
+      std::this_thread::sleep_for(std::chrono::milliseconds(a->interval_ms));
+    }
+    *exit_code = kExitOk;
+  });
+}
+
+}  // namespace pjournal

@@ -1,0 +1,164 @@
+#include "output.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+#include "promptjournal/errors.h"
+#include "promptjournal/time.h"
+
+namespace pjournal {
+
+namespace json = boost::json;
+using promptjournal::DiffSegment;
+
+std::unique_ptr<promptjournal::SessionManager> open_manager(const Globals& g, bool must_exist) {
+  if (must_exist && !promptjournal::default_file_system()->is_dir(g.root))
+    throw std::runtime_error("no sessions folder at " + g.root +
+                             " (give --root DIR or set PROMPTJOURNAL_ROOT)");
+  promptjournal::ManagerOptions opt;
+  return std::make_unique<promptjournal::SessionManager>(g.root, opt);
+}
+
+void require_session(promptjournal::SessionManager& m, const std::string& id) {
+  promptjournal::validate_session_id(id);
+  if (!m.journal(id)->exists()) throw std::runtime_error("no session '" + id + "' in " + m.sessions_dir());
+}
+
+namespace {
+
+void indent(std::string& out, int depth) { out.append(static_cast<std::size_t>(depth) * 2, ' '); }
+
+void pretty(std::string& out, const json::value& v, int depth) {
+  if (v.is_object() && !v.get_object().empty()) {
+    out += "{\n";
+    bool first = true;
+    for (const auto& kv : v.get_object()) {
+      if (!first) out += ",\n";
+      first = false;
+      indent(out, depth + 1);
+      out += json::serialize(json::string_view(kv.key()));
+      out += ": ";
+      pretty(out, kv.value(), depth + 1);
+    }
+    out += "\n";
+    indent(out, depth);
+    out += "}";
+  } else if (v.is_array() && !v.get_array().empty()) {
+    out += "[\n";
+    bool first = true;
+    for (const auto& x : v.get_array()) {
+      if (!first) out += ",\n";
+      first = false;
+      indent(out, depth + 1);
+      pretty(out, x, depth + 1);
+    }
+    out += "\n";
+    indent(out, depth);
+    out += "]";
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+}  // namespace
+
+std::string to_json_text(const json::value& v, bool compact) {
+  if (compact) return json::serialize(v);
+  std::string out;
+  pretty(out, v, 0);
+  return out;
+}
+
+std::string shorten(std::string_view s, std::size_t max) {
+  std::string out;
+  std::size_t i = 0, n = 0;
+  while (i < s.size() && n < max) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    len = std::min(len, s.size() - i);
+    if (c == '\n' || c == '\r' || c == '\t')
+      out += ' ';
+    else
+      out.append(s.substr(i, len));
+    i += len;
+    ++n;
+  }
+  if (i < s.size()) out += "...";
+  return out;
+}
+
+std::string human_time(std::string_view at) {
+  if (at.size() < 19) return std::string(at);
+  std::string out(at.substr(0, 19));
+  out[10] = ' ';
+  return out;
+}
+
+std::string human_size(std::uint64_t b) {
+  char buf[32];
+  if (b < 1024)
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+  else if (b < 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f KB", b / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f MB", b / (1024.0 * 1024.0));
+  return buf;
+}
+
+std::chrono::system_clock::time_point parse_time_option(const std::string& option, const std::string& text) {
+  auto t = promptjournal::parse_time(text);
+  if (!t)
+    throw UsageError(option + ": '" + text + "' is not an ISO-8601 time (e.g. 2026-11-24T12:00:00Z)");
+  return *t;
+}
+
+bool use_colour(int fd) {
+  const char* no = std::getenv("NO_COLOR");
+  if (no != nullptr && *no != '\0') return false;
+  return ::isatty(fd) == 1;
+}
+
+std::string render_diff(const std::vector<DiffSegment>& d, bool lines, bool colour) {
+  const char* red = colour ? "\033[31m" : "";
+  const char* green = colour ? "\033[32m" : "";
+  const char* reset = colour ? "\033[0m" : "";
+  std::string out;
+  for (const auto& seg : d) {
+    if (lines) {
+      char mark = seg.op == DiffSegment::Op::kInsert ? '+' : seg.op == DiffSegment::Op::kDelete ? '-' : ' ';
+      const char* c = seg.op == DiffSegment::Op::kInsert ? green : seg.op == DiffSegment::Op::kDelete ? red : "";
+      std::istringstream in(seg.text);
+      for (std::string line; std::getline(in, line);) {
+        out += c;
+        out += mark;
+        out += line;
+        out += *c ? reset : "";
+        out += '\n';
+      }
+    } else if (seg.op == DiffSegment::Op::kEqual) {
+      out += seg.text;
+    } else if (seg.op == DiffSegment::Op::kDelete) {
+      out += red + std::string("[-") + seg.text + "-]" + reset;
+    } else {
+      out += green + std::string("{+") + seg.text + "+}" + reset;
+    }
+  }
+  if (!lines && (out.empty() || out.back() != '\n')) out += '\n';
+  return out;
+}
+
+std::string read_input_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace pjournal

@@ -1,0 +1,56 @@
+// Presentation helpers of pjournal: opening the sessions folder, JSON and
+// aligned text output, shortening, colour. No journal format logic here.
+#ifndef PROMPTJOURNAL_TOOLS_PJOURNAL_OUTPUT_H_
+#define PROMPTJOURNAL_TOOLS_PJOURNAL_OUTPUT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "cli.h"
+#include "promptjournal/diff.h"
+#include "promptjournal/session_manager.h"
+
+namespace pjournal {
+
+// A manager on globals.root. With `must_exist`, a missing folder is an error
+// (read commands never create it).
+std::unique_ptr<promptjournal::SessionManager> open_manager(const Globals& g, bool must_exist = true);
+
+// Throws a one-line error unless the session has history.
+void require_session(promptjournal::SessionManager& m, const std::string& id);
+
+// JSON indented by two spaces (for people); compact with `compact`.
+std::string to_json_text(const boost::json::value& v, bool compact = false);
+
+// At most `max` code points on one line ("..." when cut); never splits UTF-8.
+std::string shorten(std::string_view s, std::size_t max);
+// "2026-11-24 12:12:24" from "2026-11-24T12:12:24.352944Z".
+std::string human_time(std::string_view at);
+// "512 B", "3.8 KB", "12.0 MB".
+std::string human_size(std::uint64_t bytes);
+// Parses --since/--as-of values; throws a usage error naming the option.
+std::chrono::system_clock::time_point parse_time_option(const std::string& option, const std::string& text);
+
+// Colour only on a terminal and when NO_COLOR is unset.
+bool use_colour(int fd);
+// A diff as text: word diffs mark [-deleted-]{+inserted+} (red/green when
+// `colour`); line diffs prefix lines with "-", "+" or " ".
+std::string render_diff(const std::vector<promptjournal::DiffSegment>& d, bool lines, bool colour);
+
+// Reads a whole file named on the command line; throws a one-line error.
+std::string read_input_file(const std::string& path);
+
+// A usage error (exit 2) raised after parsing, e.g. conflicting options.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace pjournal
+
+#endif  // PROMPTJOURNAL_TOOLS_PJOURNAL_OUTPUT_H_
