@@ -48,6 +48,9 @@ std::vector<DiffSegment> diff_tokens(const std::vector<std::string>& a, const st
     else
       out.push_back({op, token});
   }
+  // Show a replacement as deletion then insertion, whatever order dtl chose.
+  for (std::size_t i = 0; i + 1 < out.size(); ++i)
+    if (out[i].op == DiffSegment::Op::kInsert && out[i + 1].op == DiffSegment::Op::kDelete) std::swap(out[i], out[i + 1]);
   return out;
 }
 

@@ -71,8 +71,7 @@ SessionInfo SessionManager::session_info(const std::string& session_id) {
   info.bytes = core_->fs().open_read(journal_path(core_->root(), session_id))->size();
   info.latest_optimized_prompt = l.state.latest_optimized_prompt;
   info.head_hash = l.position.hash;
-  auto first = core_->journal(session_id)->reader()->next();
-  if (first) info.created_at = first->at;
+  info.created_at = l.state.created_at;
   return info;
 }
 

@@ -32,7 +32,7 @@ namespace promptjournal {
 struct SessionInfo {
   std::string session_id;
   std::uint64_t events = 0;
-  std::string created_at;   // time of the first event (UTC)
+  std::string created_at;   // the session's created_at, as recorded (Python isoformat)
   std::string last_change;  // time of the last event (UTC)
   std::uint64_t bytes = 0;  // size of events.jsonl
   std::optional<std::string> latest_optimized_prompt;

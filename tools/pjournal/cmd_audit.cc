@@ -42,7 +42,8 @@ json::array versions_json(const std::vector<PromptVersion>& vs,
   return out;
 }
 
-std::string indented(const std::string& text, const char* pad) {
+std::string indented(std::string text, const char* pad) {
+  if (!text.empty() && text.back() == '\n') text.pop_back();
   std::string out = pad;
   for (char c : text) {
     out += c;
@@ -97,8 +98,9 @@ void register_audit(CLI::App& app, Globals& g, int* exit_code) {
           << "  model " << r.head.config.get_string("model_name").value_or("-") << ", task "
           << r.head.config.get_string("task_type").value_or("-") << "\n";
       out << "\nIntegrity: "
-          << (r.integrity.ok() ? "OK (hash chain verified, " + std::to_string(r.integrity.snapshots_checked) +
-                                     " snapshots agree)"
+          << (r.integrity.ok() ? "OK (every hash recomputed, chain intact, " +
+                                     std::to_string(r.integrity.snapshots_checked) + " snapshot" +
+                                     (r.integrity.snapshots_checked == 1 ? "" : "s") + " in agreement)"
                                : std::string("PROBLEMS"))
           << "\n  head hash " << r.integrity.head.hash << "\n";
       for (const auto& p : r.integrity.problems) out << problem_line(p);

@@ -14,31 +14,48 @@ void register_list(CLI::App& app, Globals& g, int* exit_code) {
   auto* cmd = app.add_subcommand("list", "List every session: events, created, last change, size, prompt head");
   cmd->callback([&g, exit_code] {
     auto m = open_manager(g);
-    std::ostringstream out;
     json::array all;
-    for (const auto& id : m->list_session_ids()) {
-      auto info = m->session_info(id);
-      if (g.json) {
+    std::vector<promptjournal::SessionInfo> infos;
+    for (const auto& id : m->list_session_ids()) infos.push_back(m->session_info(id));
+    if (g.json) {
+      for (const auto& info : infos) {
         json::object o{{"session_id", info.session_id}, {"events", info.events},
-                       {"created", info.created_at}, {"last_change", info.last_change},
+                       {"created_at", info.created_at}, {"last_change", info.last_change},
                        {"bytes", info.bytes}, {"head_hash", info.head_hash}};
         o.emplace("latest_optimized_prompt", info.latest_optimized_prompt
                                                  ? json::value(*info.latest_optimized_prompt)
                                                  : json::value(nullptr));
         all.push_back(std::move(o));
-        continue;
       }
-      out << shorten(info.session_id, 30) << "  " << info.events << (info.events == 1 ? " event" : " events")
-          << "  created " << human_time(info.created_at) << "  changed " << human_time(info.last_change)
-          << "  " << human_size(info.bytes) << "\n    "
-          << (info.latest_optimized_prompt ? "\"" + shorten(*info.latest_optimized_prompt, 72) + "\""
+      std::cout << json::serialize(all) << "\n";
+      *exit_code = kExitOk;
+      return;
+    }
+    if (infos.empty()) {
+      std::cout << "no sessions in " << m->sessions_dir() << "\n";
+      *exit_code = kExitOk;
+      return;
+    }
+    // Aligned for 80 columns: the prompt head goes on its own indented line.
+    std::size_t w = 2;
+    for (const auto& info : infos) w = std::max(w, info.session_id.size());
+    std::ostringstream out;
+    auto cell = [](std::string s, std::size_t width, bool right = false) {
+      if (s.size() < width) s = right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
+      return s;
+    };
+    out << cell("ID", w) << "  " << cell("EVENTS", 6, true) << "  " << cell("CREATED", 16) << "  "
+        << cell("LAST CHANGE", 16) << "  " << cell("SIZE", 8, true) << "\n";
+    for (const auto& info : infos) {
+      out << cell(info.session_id, w) << "  " << cell(std::to_string(info.events), 6, true) << "  "
+          << cell(human_time(info.created_at).substr(0, 16), 16) << "  "
+          << cell(human_time(info.last_change).substr(0, 16), 16) << "  " << cell(human_size(info.bytes), 8, true)
+          << "\n    "
+          << (info.latest_optimized_prompt ? "\"" + shorten(*info.latest_optimized_prompt, 70) + "\""
                                            : std::string("(no optimized prompt yet)"))
           << "\n";
     }
-    if (g.json)
-      std::cout << json::serialize(all) << "\n";
-    else
-      std::cout << (out.str().empty() ? "no sessions in " + m->sessions_dir() + "\n" : out.str());
+    std::cout << out.str();
     *exit_code = kExitOk;
   });
 }
