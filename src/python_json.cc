@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "promptjournal/errors.h"
@@ -111,7 +112,13 @@ std::string to_strict_json(std::string_view in, int* lone) {
       while (j < in.size() && std::strchr("0123456789.eE+-", in[j]) != nullptr) ++j;
       std::string_view tok = in.substr(i, j - i);
       bool integer = tok.find_first_of(".eE") == std::string_view::npos;
-      out += integer && beyond_64_bits(tok) ? tagged(kPythonIntKey, tok) : std::string(tok);
+      if (integer) {
+        out += beyond_64_bits(tok) ? tagged(kPythonIntKey, tok) : std::string(tok);
+      } else {
+        // Python reads a float too large for a double as infinity.
+        double d = std::strtod(std::string(tok).c_str(), nullptr);
+        out += std::isinf(d) ? tagged(kPythonFloatKey, d < 0 ? "-Infinity" : "Infinity") : std::string(tok);
+      }
       i = j;
     } else {
       out += c;
