@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything promptjournal needs on Debian 12 (run as root, or with sudo).
-# Usage: scripts/install-deps.sh [build|test]   (test adds sanitizers, fuzzing, browser, benchmarks)
+# Usage: scripts/install-deps.sh [build|test]
 set -euo pipefail
 what=${1:-build}
 pkgs=(g++ cmake ninja-build pkg-config
@@ -8,7 +8,7 @@ pkgs=(g++ cmake ninja-build pkg-config
       libboost-test1.81-dev libboost-date-time1.81-dev
       libssl-dev libcli11-dev libdtl-dev)
 if [ "$what" = test ]; then
-  pkgs+=(clang libclang-rt-14-dev libbenchmark-dev libsqlite3-dev python3 chromium)
+  pkgs+=(libbenchmark-dev)   # benchmarks are built (and smoke-run) with the tests
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
