@@ -9,6 +9,7 @@ pkgs=(g++ cmake ninja-build pkg-config
       libssl-dev libcli11-dev libdtl-dev)
 if [ "$what" = test ]; then
   pkgs+=(libbenchmark-dev)   # benchmarks are built (and smoke-run) with the tests
+  pkgs+=(chromium)           # the HTML audit report is tested in a real browser
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo

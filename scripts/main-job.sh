@@ -35,3 +35,6 @@ echo "== audit $id"
 $pj audit "$id"
 echo "== verify (all sessions)"
 $pj verify
+echo "== HTML audit report (open it in a browser)"
+$pj audit "$id" --html "$PROMPTJOURNAL_ROOT/audit-$id.html"
+$pj audit 1795522344.376803 --html "$PROMPTJOURNAL_ROOT/audit-1795522344.376803.html"

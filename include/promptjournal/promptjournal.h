@@ -1,6 +1,7 @@
 // Umbrella header: the whole public API of promptjournal.
 #ifndef PROMPTJOURNAL_PROMPTJOURNAL_H_
 #define PROMPTJOURNAL_PROMPTJOURNAL_H_
+#include "promptjournal/audit_html.h"
 #include "promptjournal/config.h"
 #include "promptjournal/diff.h"
 #include "promptjournal/errors.h"

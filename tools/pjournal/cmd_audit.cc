@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "output.h"
+#include "promptjournal/audit_html.h"
 #include "promptjournal/history.h"
 
 namespace pjournal {
@@ -81,12 +82,22 @@ void register_audit(CLI::App& app, Globals& g, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "audit", "Report integrity, then every version of the input and prompt with time, feedback and diff");
   auto id = std::make_shared<std::string>();
+  auto html = std::make_shared<std::string>();
   cmd->add_option("ID", *id, "session id")->required();
-  cmd->callback([&g, id, exit_code] {
+  cmd->add_option("--html", *html, "write a self-contained HTML report to FILE ('-': standard output)");
+  cmd->callback([&g, id, html, exit_code] {
     auto m = open_manager(g);
     require_session(*m, *id);
     AuditReport r = promptjournal::audit_session(*m, *id);
-    if (g.json) {
+    if (!html->empty()) {
+      std::string page = promptjournal::render_audit_html(r);
+      if (*html == "-") {
+        std::cout << page;
+      } else {
+        write_file_atomically(*html, page);
+        std::cerr << "wrote " << *html << " (" << human_size(page.size()) << ")\n";
+      }
+    } else if (g.json) {
       json::object o{{"session_id", *id}, {"integrity", verify_json(r.integrity)},
                      {"human_input", versions_json(r.history.human_input, r.human_input_diffs)},
                      {"optimized_prompt", versions_json(r.history.optimized_prompt, r.optimized_prompt_diffs)}};

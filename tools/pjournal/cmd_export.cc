@@ -22,27 +22,10 @@ void register_export(CLI::App& app, Globals& g, int* exit_code) {
     require_session(*m, a->id);
     auto state = a->at ? m->state_at(a->id, *a->at) : m->get_session(a->id)->state();
     std::string bytes = promptjournal::export_promptomatix(state);
-    if (a->out.empty()) {
+    if (a->out.empty())
       std::cout << bytes;
-    } else {
-      // Through the library's atomic writer would be overkill for a one-off
-      // export; write to a temp name and rename so a failure leaves no half file.
-      std::string tmp = a->out + ".tmp-pjournal";
-      {
-        std::FILE* f = std::fopen(tmp.c_str(), "wb");
-        if (f == nullptr) throw std::runtime_error("cannot write " + tmp);
-        bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-        ok = std::fclose(f) == 0 && ok;
-        if (!ok) {
-          std::remove(tmp.c_str());
-          throw std::runtime_error("cannot write " + a->out);
-        }
-      }
-      if (std::rename(tmp.c_str(), a->out.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw std::runtime_error("cannot write " + a->out);
-      }
-    }
+    else
+      write_file_atomically(a->out, bytes);
     *exit_code = kExitOk;
   });
 }

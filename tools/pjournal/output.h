@@ -43,6 +43,10 @@ bool use_colour(int fd);
 // `colour`); line diffs prefix lines with "-", "+" or " ".
 std::string render_diff(const std::vector<promptjournal::DiffSegment>& d, bool lines, bool colour);
 
+// Writes `bytes` to `path` through a temporary file and a rename, so a
+// failure never leaves a half-written file; throws a one-line error.
+void write_file_atomically(const std::string& path, const std::string& bytes);
+
 // Reads a whole file named on the command line; throws a one-line error.
 std::string read_input_file(const std::string& path);
 
