@@ -108,6 +108,11 @@ void Journal::assume_validated(const Position& p) {
   if (p.seq > head_.seq) head_ = p;
 }
 
+bool Journal::poisoned() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return poisoned_;
+}
+
 void Journal::close() {
   std::lock_guard<std::mutex> lock(mu_);
   file_.reset();
@@ -127,12 +132,14 @@ void Journal::open_for_append(bool create) {
     throw JournalError::not_found("session '" + id_ + "' has no journal at " + path_);
   bool new_dir = fs_->make_dir(dir_);
   bool new_file = !fs_->exists(path_);
-  file_ = fs_->open_append(path_, create);
-  if (opt_.durability == Durability::kFsync && (new_dir || new_file)) {
-    // The journal's name must be durable before any event in it is acknowledged.
+  auto file = fs_->open_append(path_, create);
+  if (opt_.durability == Durability::kFsync && (new_dir || new_file || create)) {
+    // The journal's name must be durable before any event in it is
+    // acknowledged; only a handle whose folder entries were synced is kept.
     fs_->sync_dir(dir_);
-    if (new_dir) fs_->sync_dir(root_);
+    if (new_dir || create) fs_->sync_dir(root_);
   }
+  file_ = std::move(file);
 }
 
 // Validates what other writers appended since head_, under the file lock.

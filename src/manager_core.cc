@@ -18,7 +18,9 @@ std::shared_ptr<Journal> ManagerCore::journal(const std::string& id) {
   validate_session_id(id);
   std::lock_guard<std::mutex> lock(mu_);
   auto& j = journals_[id];
-  if (!j) j = std::make_shared<Journal>(root_, id, opt_.journal);
+  // A poisoned handle is replaced: the new one re-reads and re-verifies the
+  // file before its first append (never a silent retry on the old one).
+  if (!j || j->poisoned()) j = std::make_shared<Journal>(root_, id, opt_.journal);
   return j;
 }
 

@@ -128,6 +128,10 @@ class Journal {
   AppendResult append(const std::vector<EventData>& batch, std::uint64_t expected_seq,
                       const boost::json::object& meta = {});
 
+  // True after a failed fdatasync (or a failed cut-back): this handle refuses
+  // appends; open a new Journal, which re-reads the file, to go on.
+  bool poisoned() const;
+
   // Closes the file handle (releasing its descriptor); the next append
   // reopens it. What was validated stays known.
   void close();

@@ -1,0 +1,114 @@
+// I/O errors at every system call of an append, a create and a snapshot:
+// the call fails clearly, the session does not move ahead of the journal,
+// no partial line survives, and a failed fsync is never retried silently.
+#include <boost/test/unit_test.hpp>
+
+#include <cerrno>
+
+#include "fault_fs.h"
+#include "promptjournal/session_manager.h"
+#include "reliability_util.h"
+#include "test_util.h"
+
+using namespace promptjournal;
+using pjtest::Op;
+
+BOOST_AUTO_TEST_SUITE(io_faults)
+
+BOOST_AUTO_TEST_CASE(every_injected_error_fails_the_append_and_leaves_a_clean_journal) {
+  int injected = 0;
+  for (Op op : {Op::kOpen, Op::kAppend, Op::kSync, Op::kSyncDir, Op::kTruncate}) {
+    for (int err : {EIO, ENOSPC, EDQUOT}) {
+      for (int nth = 1; nth <= 4; ++nth) {
+        pjtest::TempDir root;
+        auto fs = std::make_shared<pjtest::FaultFs>();
+        ManagerOptions mo;
+        mo.journal.fs = fs;
+        mo.snapshot_every = 0;
+        SessionManager m(root.path(), mo);
+        auto s = m.create_session("s", "in", Config());
+        fs->fail(op, nth, err);
+        std::uint64_t acked = s->version();
+        for (int i = 0; i < 4; ++i) {
+          SessionState before = s->state();
+          try {
+            s->update_optimized_prompt("p" + std::to_string(i));
+            acked = s->version();
+          } catch (const JournalError& e) {
+            ++injected;
+            BOOST_TEST((e.kind() == ErrorKind::kIo || e.kind() == ErrorKind::kPoisoned));
+            BOOST_TEST((s->state() == before));  // the session did not move ahead
+            break;
+          }
+        }
+        fs->clear_faults();
+        auto report = verify_session(root.path(), "s");
+        BOOST_TEST(report.ok());
+        BOOST_TEST(report.problems.empty());  // not even a torn tail: partial bytes were cut
+        BOOST_TEST(pjtest::read_events(root.path(), "s").size() == acked);
+      }
+    }
+  }
+  BOOST_TEST(injected > 0);
+  BOOST_TEST_MESSAGE("injected failures that surfaced: " << injected);
+}
+
+BOOST_AUTO_TEST_CASE(a_short_write_is_cut_back_and_reported) {
+  pjtest::TempDir root;
+  auto fs = std::make_shared<pjtest::FaultFs>();
+  JournalOptions opt;
+  opt.fs = fs;
+  Journal j(root.path(), "s", opt);
+  j.append({pjtest::created()}, 0);
+  std::string before = pjtest::read_file(root / "s/events.jsonl");
+  fs->short_write(1);
+  BOOST_CHECK_THROW(j.append({pjtest::input(std::string(5000, 'y'))}, 1), JournalError);
+  BOOST_TEST(pjtest::read_file(root / "s/events.jsonl") == before);
+  BOOST_TEST(j.append({pjtest::input("next")}, 1).head.seq == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(after_a_failed_fsync_the_handle_refuses_until_reopened) {
+  pjtest::TempDir root;
+  auto fs = std::make_shared<pjtest::FaultFs>();
+  JournalOptions opt;
+  opt.fs = fs;
+  Journal j(root.path(), "s", opt);
+  j.append({pjtest::created()}, 0);
+  fs->fail(Op::kSync, 1, EIO);
+  try {
+    j.append({pjtest::input("a")}, 1);
+    BOOST_FAIL("expected the fsync failure");
+  } catch (const JournalError& e) {
+    BOOST_TEST((e.kind() == ErrorKind::kIo));
+    BOOST_TEST(e.sys_errno() == EIO);
+  }
+  fs->clear_faults();
+  for (int i = 0; i < 3; ++i) {
+    try {
+      j.append({pjtest::input("b")}, 1);
+      BOOST_FAIL("a poisoned handle accepted an append");
+    } catch (const JournalError& e) {
+      BOOST_TEST((e.kind() == ErrorKind::kPoisoned));
+    }
+  }
+  Journal reopened(root.path(), "s", opt);  // re-reads and re-verifies
+  BOOST_TEST(reopened.append({pjtest::input("c")}, 1).head.seq == 2u);
+  BOOST_TEST(verify_session(root.path(), "s").ok());
+}
+
+BOOST_AUTO_TEST_CASE(an_error_creating_a_session_leaves_no_session) {
+  for (Op op : {Op::kOpen, Op::kAppend, Op::kSync, Op::kSyncDir}) {
+    pjtest::TempDir root;
+    auto fs = std::make_shared<pjtest::FaultFs>();
+    ManagerOptions mo;
+    mo.journal.fs = fs;
+    SessionManager m(root.path(), mo);
+    fs->fail(op, 1, ENOSPC);
+    BOOST_CHECK_THROW(m.create_session("s", "in", Config()), JournalError);
+    fs->clear_faults();
+    BOOST_TEST(!SessionManager(root.path()).get_session("s"));
+    BOOST_TEST(m.create_session("s", "again", Config())->version() == 1u);  // the id is usable
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
