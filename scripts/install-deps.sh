@@ -10,6 +10,7 @@ pkgs=(g++ cmake ninja-build pkg-config
 if [ "$what" = test ]; then
   pkgs+=(libbenchmark-dev)   # benchmarks are built (and smoke-run) with the tests
   pkgs+=(chromium)           # the HTML audit report is tested in a real browser
+  pkgs+=(clang libclang-rt-14-dev)  # libFuzzer targets
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds promptjournal and runs every test suite (unit, CLI, compatibility,
-# package), then builds again with AddressSanitizer + UndefinedBehaviorSanitizer
-# and runs the suites once more. This is the README's test command and what CI
-# runs (.ci/run).
+# HTML in headless Chromium, reliability, fuzz corpora, package), then again
+# under AddressSanitizer + UndefinedBehaviorSanitizer, the concurrency suite
+# under ThreadSanitizer, and each libFuzzer target for a short time.
+# This is the README's test command and what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
@@ -18,4 +19,16 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPROMPTJOURNAL_SANIT
   -DPROMPTJOURNAL_BUILD_TESTS=ON -DPROMPTJOURNAL_BUILD_TOOLS=ON -DPROMPTJOURNAL_BUILD_BENCHMARKS=OFF \
   -DPROMPTJOURNAL_INSTALL=OFF
 cmake --build build-asan -j2
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j2)
+# The short form of the reliability suite (fewer crash and power-loss trials).
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PJ_CRASH_TRIALS=8 \
+  PJ_POWER_TRIALS=60 PJ_FLIP_TRIALS=600 ctest --output-on-failure -j2 -LE browser)
+
+echo "== concurrency suite under ThreadSanitizer"
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPROMPTJOURNAL_SANITIZE=thread \
+  -DPROMPTJOURNAL_BUILD_TESTS=ON -DPROMPTJOURNAL_BUILD_TOOLS=OFF -DPROMPTJOURNAL_BUILD_BENCHMARKS=OFF \
+  -DPROMPTJOURNAL_INSTALL=OFF
+cmake --build build-tsan -j2 --target pj_reliability_tests
+TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/reliability/pj_reliability_tests --run_test=concurrency --report_level=short
+
+echo "== fuzzing (libFuzzer, ASan + UBSan)"
+PJ_FUZZ_SECONDS=${PJ_FUZZ_SECONDS:-20} bash scripts/ci-fuzz.sh
