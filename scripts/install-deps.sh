@@ -11,6 +11,7 @@ if [ "$what" = test ]; then
   pkgs+=(libbenchmark-dev)   # benchmarks are built (and smoke-run) with the tests
   pkgs+=(chromium)           # the HTML audit report is tested in a real browser
   pkgs+=(clang libclang-rt-14-dev)  # libFuzzer targets
+  pkgs+=(strace)             # the syscall-order audit
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
