@@ -15,10 +15,15 @@ namespace {
 struct Trace {
   std::vector<std::string> lines;
   // The index of the first line at or after `from` matching `re`, or -1.
-  long find(const std::string& re, long from = 0) const {
+  // With `capture`, the first group of the match is stored there.
+  long find(const std::string& re, long from = 0, std::string* capture = nullptr) const {
     std::regex r(re);
-    for (long i = from; i < static_cast<long>(lines.size()); ++i)
-      if (std::regex_search(lines[i], r)) return i;
+    std::smatch m;
+    for (long i = std::max(from, 0L); i < static_cast<long>(lines.size()); ++i)
+      if (std::regex_search(lines[i], m, r)) {
+        if (capture != nullptr && m.size() > 1) *capture = m[1];
+        return i;
+      }
     return -1;
   }
 };
@@ -44,13 +49,15 @@ BOOST_AUTO_TEST_CASE(create_append_and_snapshot_sync_in_the_right_order) {
   // create: the journal is opened without following links, its folder and the
   // root are fsynced, then the event is written and fdatasynced.
   Trace c = strace(dir, "create s --input hello");
-  long open = c.find(R"(openat\(.*/s/events\.jsonl", O_RDWR\|O_CREAT\|O_APPEND\|O_NOFOLLOW\|O_CLOEXEC, 0600\) = 3)");
+  // Descriptor numbers depend on what the parent left open: capture them.
+  std::string fd;
+  long open = c.find(R"(openat\(.*/s/events\.jsonl", O_RDWR\|O_CREAT\|O_APPEND\|O_NOFOLLOW\|O_CLOEXEC, 0600\) = (\d+))", 0, &fd);
   BOOST_REQUIRE(open >= 0);
   long dsync = c.find(R"(openat\(.*/root/s", O_RDONLY\|O_NOFOLLOW\|O_CLOEXEC\|O_DIRECTORY\) = (\d+))", open);
   BOOST_TEST(dsync > open);
   long fs1 = c.find(R"(^\d+ +fsync\()", dsync);
-  long write = c.find(R"(write\(3, "\{\\"v\\":1,\\"seq\\":1)", open);
-  long sync = c.find(R"(fdatasync\(3\) += 0)", write);
+  long write = c.find(R"(write\()" + fd + R"(, "\{\\"v\\":1,\\"seq\\":1)", open);
+  long sync = c.find(R"(fdatasync\()" + fd + R"(\) += 0)", write);
   BOOST_TEST(fs1 > dsync);
   BOOST_TEST(write > fs1);  // the name is durable before the event is written
   BOOST_TEST(sync > write);
