@@ -1,6 +1,7 @@
 #include "promptjournal/event.h"
 
 #include <boost/json.hpp>
+#include <memory>
 
 #include "journal_format.h"
 #include "json_util.h"
@@ -153,6 +154,8 @@ std::string encode_event_line(Event& e) {
 
 namespace {
 
+constexpr std::size_t kDecodeArenaBytes = 16 * 1024;
+
 bool fail(std::string* error, std::string msg) {
   if (error) *error = std::move(msg);
   return false;
@@ -217,12 +220,22 @@ std::optional<Event> decode_event_line(std::string_view line, bool verify_hash, 
     fail(error, "'hash' is not 64 lowercase hex digits");
     return std::nullopt;
   }
+  // One parser per thread, reused, over a per-line arena: replay parses
+  // millions of lines, and node-by-node heap allocation would dominate.
+  // Everything kept from `parsed` is copied out before the arena goes away.
+  thread_local json::parser parser;
+  thread_local std::unique_ptr<unsigned char[]> arena(new unsigned char[kDecodeArenaBytes]);
+  json::monotonic_resource mr(arena.get(), kDecodeArenaBytes);
   boost::system::error_code ec;
-  json::value parsed = json::parse(line, ec);
+  parser.reset(&mr);
+  parser.write(line.data(), line.size(), ec);
+
   if (ec) {
+    parser.reset();
     fail(error, "not valid JSON: " + ec.message());
     return std::nullopt;
   }
+  json::value parsed = parser.release();
   if (!parsed.is_object()) {
     fail(error, "not a JSON object");
     return std::nullopt;

@@ -61,9 +61,7 @@ ManagerCore::Loaded ManagerCore::load(const std::string& id,
   }
   if (out.at_head) {
     j->assume_validated(out.position);
-    std::lock_guard<std::mutex> lock(mu_);
-    auto& s = snapshot_seq_[id];
-    if (snap) s = std::max(s, snap->position.seq);
+    if (snap) note_snapshot(id, snap->position, snap->path);
   }
   return out;
 }
@@ -197,17 +195,34 @@ void ManagerCore::persist(OptimizationSession& s) {
   maybe_snapshot(s.session_id(), s.state_, s.position_);
 }
 
+// The next snapshot is due once the journal has grown past this one by at
+// least the snapshot's own size: writing snapshots then costs no more bytes
+// than were appended (amortised O(1) per event even when the state grows with
+// every event), and an open reads at most about twice the state.
+void ManagerCore::note_snapshot(const std::string& id, const Position& at, const std::string& path) {
+  std::uint64_t bytes = 0;
+  try {
+    bytes = fs_->open_read(path)->size();
+  } catch (const JournalError&) {
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& mark = snapshot_marks_[id];
+  if (at.seq < mark.seq) return;
+  mark.seq = at.seq;
+  mark.due_offset = at.offset + bytes;
+}
+
 void ManagerCore::maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos) {
   if (opt_.snapshot_every == 0) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto& last = snapshot_seq_[id];
-    if (pos.seq < last + opt_.snapshot_every) return;
-    last = pos.seq;
+    auto& mark = snapshot_marks_[id];
+    if (pos.seq < mark.seq + opt_.snapshot_every || pos.offset < mark.due_offset) return;
+    mark.seq = pos.seq;  // claimed: no other thread writes this one
   }
   std::string dir = session_dir(root_, id);
   try {
-    write_snapshot(*fs_, dir, state, pos, opt_.journal.durability);
+    note_snapshot(id, pos, write_snapshot(*fs_, dir, state, pos, opt_.journal.durability));
     prune_snapshots(*fs_, dir, opt_.snapshots_kept);
   } catch (const JournalError& e) {
     // A snapshot is a cache: failing to write one loses nothing.
@@ -221,8 +236,7 @@ std::string ManagerCore::snapshot_now(const std::string& id) {
   std::string dir = session_dir(root_, id);
   std::string path = write_snapshot(*fs_, dir, l.state, l.position, opt_.journal.durability);
   prune_snapshots(*fs_, dir, std::max<std::uint32_t>(opt_.snapshots_kept, 1));
-  std::lock_guard<std::mutex> lock(mu_);
-  snapshot_seq_[id] = l.position.seq;
+  note_snapshot(id, l.position, path);
   return path;
 }
 

@@ -55,6 +55,7 @@ class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
   // ones beyond options().max_open_journals.
   void touch_open(const std::string& id);
   void maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos);
+  void note_snapshot(const std::string& id, const Position& at, const std::string& snapshot_path);
   void note_problem(SnapshotProblem p);
 
   std::string root_;
@@ -65,7 +66,13 @@ class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
   // Weak: a session holds the core, so a strong cache would be a cycle.
   std::map<std::string, std::weak_ptr<OptimizationSession>> sessions_;
   std::list<std::string> open_lru_;  // ids whose journal file is open, most recent first
-  std::map<std::string, std::uint64_t> snapshot_seq_;
+  // Per session, the newest snapshot this manager knows of: its seq, and the
+  // journal offset the tail must reach before the next one is worth writing.
+  struct SnapshotMark {
+    std::uint64_t seq = 0;
+    std::uint64_t due_offset = 0;
+  };
+  std::map<std::string, SnapshotMark> snapshot_marks_;
   std::vector<SnapshotProblem> problems_;
 };
 

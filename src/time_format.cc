@@ -15,21 +15,22 @@ namespace pt = boost::posix_time;
 
 const pt::ptime kEpoch(boost::gregorian::date(1970, 1, 1));
 
-pt::ptime to_ptime(TimePoint t) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-  return kEpoch + pt::microseconds(us);
-}
 
-// "YYYY-MM-DDTHH:MM:SS" and the microseconds of `t`.
+// "YYYY-MM-DDTHH:MM:SS" and the microseconds of `t` (civil UTC calendar from
+// <chrono>: this runs on every append, so no stream formatting).
 std::string base_and_micros(TimePoint t, long* micros) {
-  pt::ptime p = to_ptime(t);
-  std::string s = boost::gregorian::to_iso_extended_string(p.date());
-  pt::time_duration d = p.time_of_day();
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", static_cast<int>(d.hours()),
-                static_cast<int>(d.minutes()), static_cast<int>(d.seconds()));
-  *micros = static_cast<long>(d.fractional_seconds());
-  return s + buf;
+  using namespace std::chrono;
+  auto us = floor<microseconds>(t);
+  auto day = floor<days>(us);
+  year_month_day ymd{day};
+  hh_mm_ss<microseconds> tod{us - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                static_cast<int>(tod.seconds().count()));
+  *micros = static_cast<long>(tod.subseconds().count());
+  return buf;
 }
 
 }  // namespace

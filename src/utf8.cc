@@ -1,5 +1,8 @@
 #include "utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace promptjournal::detail {
 
 bool utf8_next(std::string_view s, std::size_t& i, std::uint32_t* out) noexcept {
@@ -37,7 +40,13 @@ bool utf8_next(std::string_view s, std::size_t& i, std::uint32_t* out) noexcept 
 bool is_valid_utf8(std::string_view s, std::size_t* bad) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
-    // Fast path over ASCII runs.
+    // Fast path over ASCII runs, eight bytes at a time.
+    while (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if ((w & 0x8080808080808080ULL) != 0) break;
+      i += 8;
+    }
     while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
     if (i == s.size()) break;
     if (!utf8_next(s, i)) {

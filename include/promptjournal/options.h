@@ -43,7 +43,10 @@ struct ManagerOptions {
   JournalOptions journal;
   // --- behaviour ---
   // Write a snapshot once this many events were appended since the last one
-  // (0 disables automatic snapshots; SessionManager::snapshot still works).
+  // and the journal has grown by at least the last snapshot's size (so
+  // snapshots never cost more than the appends they follow, even when the
+  // state grows with every event). 0 disables automatic snapshots;
+  // SessionManager::snapshot still works.
   std::uint64_t snapshot_every = 100;
   // How many snapshots to keep per session (older ones are removed).
   std::uint32_t snapshots_kept = 2;
