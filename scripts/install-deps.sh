@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs everything promptjournal needs on Debian 12 (run as root, or with sudo).
-# Usage: scripts/install-deps.sh [build|test]
+# Usage: scripts/install-deps.sh [build|test|bench]
 set -euo pipefail
 what=${1:-build}
 pkgs=(g++ cmake ninja-build pkg-config
       libboost-json1.81-dev libboost-filesystem1.81-dev libboost-log1.81-dev
       libboost-test1.81-dev libboost-date-time1.81-dev
       libssl-dev libcli11-dev libdtl-dev)
+if [ "$what" = test ] || [ "$what" = bench ]; then
+  pkgs+=(libbenchmark-dev libsqlite3-dev)  # benchmarks (SQLite is measured against); smoke-run with the tests
+fi
+if [ "$what" = bench ]; then
+  pkgs+=(gnuplot-nox)        # the plots of benchmarks/RESULTS.md
+fi
 if [ "$what" = test ]; then
-  pkgs+=(libbenchmark-dev)   # benchmarks are built (and smoke-run) with the tests
   pkgs+=(chromium)           # the HTML audit report is tested in a real browser
   pkgs+=(clang libclang-rt-14-dev)  # libFuzzer targets
   pkgs+=(strace)             # the syscall-order audit

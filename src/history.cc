@@ -16,10 +16,6 @@ std::optional<PromptField> prompt_field_from_string(std::string_view s) noexcept
   return std::nullopt;
 }
 
-namespace {
-
-// At most `max` code points of `s` on one line: newlines and tabs shown as
-// spaces, "..." when cut. Never splits a UTF-8 sequence.
 std::string one_line(std::string_view s, std::size_t max) {
   std::string out;
   std::size_t i = 0, n = 0;
@@ -33,6 +29,8 @@ std::string one_line(std::string_view s, std::size_t max) {
   if (i < s.size()) out += "...";
   return out;
 }
+
+namespace {
 
 std::string quoted(std::string_view s, std::size_t max) { return "\"" + one_line(s, max) + "\""; }
 

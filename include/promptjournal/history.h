@@ -81,6 +81,10 @@ AuditReport audit_session(SessionManager& manager, const std::string& session_id
 // A one-line summary of an event for listings ("feedback f1: \"...\"").
 std::string summarize(const Event& e, std::size_t max_chars = 60);
 
+// At most `max` code points of `s` on one line: newlines, carriage returns and
+// tabs shown as spaces, "..." when cut. Never splits a UTF-8 sequence.
+std::string one_line(std::string_view s, std::size_t max);
+
 }  // namespace promptjournal
 
 #endif  // PROMPTJOURNAL_HISTORY_H_

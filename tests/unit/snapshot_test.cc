@@ -1,5 +1,7 @@
 #include "promptjournal/snapshot.h"
 
+#include <filesystem>
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -129,6 +131,82 @@ BOOST_AUTO_TEST_CASE(time_travel_uses_a_snapshot_at_or_before_the_seq) {
   BOOST_TEST(*m.state_at("s", 20).latest_optimized_prompt == "version 19");
   BOOST_TEST(!m.state_at("s", 1).latest_optimized_prompt.has_value());
   BOOST_CHECK_THROW(m.state_at("s", 26), JournalError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+// Counts the bytes written into new files (snapshot temps) through the seam.
+class CountingFs final : public FileSystem {
+ public:
+  std::uint64_t created = 0, created_bytes = 0;
+  std::unique_ptr<File> open_append(const std::string& p, bool c) override { return base_->open_append(p, c); }
+  std::unique_ptr<File> open_read(const std::string& p) override { return base_->open_read(p); }
+  std::unique_ptr<File> create_exclusive(const std::string& p) override {
+    ++created;
+    return std::make_unique<Counted>(base_->create_exclusive(p), this);
+  }
+  bool make_dir(const std::string& p) override { return base_->make_dir(p); }
+  void sync_dir(const std::string& p) override { base_->sync_dir(p); }
+  void rename(const std::string& f, const std::string& t) override { base_->rename(f, t); }
+  void remove(const std::string& p) override { base_->remove(p); }
+  bool exists(const std::string& p) override { return base_->exists(p); }
+  bool is_dir(const std::string& p) override { return base_->is_dir(p); }
+  std::vector<std::string> list_dir(const std::string& p) override { return base_->list_dir(p); }
+
+ private:
+  struct Counted final : File {
+    Counted(std::unique_ptr<File> f, CountingFs* fs) : f_(std::move(f)), fs_(fs) {}
+    std::size_t read_at(void* b, std::size_t n, std::uint64_t o) override { return f_->read_at(b, n, o); }
+    void append(const void* d, std::size_t n) override {
+      fs_->created_bytes += n;
+      f_->append(d, n);
+    }
+    void sync() override { f_->sync(); }
+    std::uint64_t size() override { return f_->size(); }
+    void truncate(std::uint64_t s) override { f_->truncate(s); }
+    void lock() override { f_->lock(); }
+    void unlock() override { f_->unlock(); }
+    std::unique_ptr<File> f_;
+    CountingFs* fs_;
+  };
+  std::shared_ptr<FileSystem> base_ = default_file_system();
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(snapshot_policy, SnapshotFixture)
+
+BOOST_AUTO_TEST_CASE(snapshots_never_cost_more_bytes_than_the_appends_they_follow) {
+  // Feedback accumulates in the state, so a snapshot every 10 events would
+  // rewrite the whole growing state each time (quadratic, like the original
+  // design). Snapshots are due only once the journal grew by their size.
+  auto fs = std::make_shared<CountingFs>();
+  opt.journal.fs = fs;
+  {
+    SessionManager m(root.path(), opt);
+    auto s = m.create_session("s", "start", Config());
+    for (int i = 0; i < 1500; ++i)
+      s->add_feedback(Feedback("span", 0, 4, std::string(400, 'a' + i % 26) + std::to_string(i)));
+  }
+  std::uint64_t journal = pjtest::read_file(root / "s/events.jsonl").size();
+  BOOST_TEST_MESSAGE("snapshots written: " << fs->created << ", " << fs->created_bytes << " bytes for a "
+                                           << journal << "-byte journal");
+  BOOST_TEST(fs->created >= 3u);                      // snapshots still happen...
+  BOOST_TEST(fs->created_bytes <= 2 * journal);       // ...but cost at most the appends
+  // The state opened from the newest snapshot equals a full replay.
+  const std::string from_snapshot = head_dict();
+  for (auto seq : snapshots()) std::filesystem::remove(snapshot_path(dir(), seq));
+  opt.snapshot_every = 0;
+  BOOST_TEST(from_snapshot == head_dict());
+}
+
+BOOST_AUTO_TEST_CASE(with_a_small_state_snapshots_follow_the_event_count) {
+  write(95);  // 96 events, a few hundred bytes of state
+  auto seqs = snapshots();
+  BOOST_REQUIRE(!seqs.empty());
+  BOOST_TEST(seqs.back() == 90u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,7 @@
 #include "output.h"
 
+#include "promptjournal/history.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -75,23 +77,7 @@ std::string to_json_text(const json::value& v, bool compact) {
   return out;
 }
 
-std::string shorten(std::string_view s, std::size_t max) {
-  std::string out;
-  std::size_t i = 0, n = 0;
-  while (i < s.size() && n < max) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-    len = std::min(len, s.size() - i);
-    if (c == '\n' || c == '\r' || c == '\t')
-      out += ' ';
-    else
-      out.append(s.substr(i, len));
-    i += len;
-    ++n;
-  }
-  if (i < s.size()) out += "...";
-  return out;
-}
+std::string shorten(std::string_view s, std::size_t max) { return promptjournal::one_line(s, max); }
 
 std::string human_time(std::string_view at) {
   if (at.size() < 19) return std::string(at);
