@@ -11,22 +11,23 @@ set xlabel "events in the history"
 set ylabel "median time (ms)"
 set key top left
 set format x "10^{%L}"
-plot dir."/open.dat" using 1:3 with linespoints lw 2 title "journal, no snapshot", \
-     ""              using 1:4 with linespoints lw 2 title "journal, snapshots", \
-     ""              using 1:2 with linespoints dt 2 title "floor: Boost.JSON parse of events.jsonl", \
-     ""              using 1:5 with linespoints lw 2 title "SQLite WAL replay", \
-     ""              using 1:6 with linespoints dt 3 title "verify (every hash)"
+plot dir."/open.dat" using 1:3 with linespoints lw 2 pt 7 title "journal, no snapshot", \
+     dir."/open.dat" using 1:4 with linespoints lw 2 pt 5 title "journal, snapshots", \
+     dir."/open.dat" using 1:2 with linespoints lw 1 pt 6 title "floor: Boost.JSON parse of events.jsonl", \
+     dir."/open.dat" using 1:5 with linespoints lw 2 pt 9 title "SQLite WAL replay", \
+     dir."/open.dat" using 1:6 with linespoints lw 1 pt 4 title "verify (every hash)"
 
 set output dir."/append.svg"
-set title "Append throughput, one thread (higher is better)"
+set title "Append throughput, one thread (longer is better; b64: batches of 64)"
 unset logscale
-set logscale y
-set format x "%g"
-set xlabel ""
-set ylabel "events per second"
+set logscale x
+set format x "10^{%L}"
+set format y "%g"
+set xlabel "events per second"
+set ylabel ""
+set xrange [1000:*]
+set yrange [-1:*] reverse
 set style fill solid 0.7
-set boxwidth 0.7
-set xtics rotate by -35 left font ",9"
+set ytics font ",10"
 set key off
-set bmargin 12
-plot dir."/append.dat" using 0:2:xtic(1) with boxes
+plot dir."/append.dat" using (1000):0:(1000):2:($0-0.35):($0+0.35):ytic(1) with boxxyerror
