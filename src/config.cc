@@ -41,16 +41,23 @@ std::optional<ModelProvider> model_provider_from_string(std::string_view s) noex
 }
 
 bool is_secret_key(std::string_view key) noexcept {
-  std::string k(key);
-  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
+  // No allocation (this is noexcept): compare case-insensitively in place.
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  auto contains = [&](std::string_view needle) {
+    return std::search(key.begin(), key.end(), needle.begin(), needle.end(),
+                       [&](char a, char b) { return lower(a) == b; }) != key.end();
+  };
   for (std::string_view needle : {"api_key", "apikey", "api-key", "secret", "password", "passwd"})
-    if (k.find(needle) != std::string::npos) return true;
+    if (contains(needle)) return true;
   // "token" only as a whole word: hf_token, access-token, token; not max_tokens.
   std::size_t start = 0;
-  while (start <= k.size()) {
-    std::size_t end = k.find_first_of("_-.", start);
-    if (end == std::string::npos) end = k.size();
-    if (std::string_view(k).substr(start, end - start) == "token") return true;
+  while (start <= key.size()) {
+    std::size_t end = key.find_first_of("_-.", start);
+    if (end == std::string_view::npos) end = key.size();
+    std::string_view word = key.substr(start, end - start);
+    if (word.size() == 5 && std::equal(word.begin(), word.end(), "token",
+                                       [&](char a, char b) { return lower(a) == b; }))
+      return true;
     start = end + 1;
   }
   return false;

@@ -76,11 +76,11 @@ std::optional<Event> JournalReader::next() {
     throw JournalError::corrupt("event of session '" + e->session_id + "' in the journal of '" +
                                     opt_.session_id + "'",
                                 where);
+  // Build the new position whole, then move it in: a failed copy must not
+  // leave pos_ half updated (a seq with the hash of another event).
+  Position next{e->seq, e->hash, pos_.offset + line.size() + 1, e->at};
+  pos_ = std::move(next);
   ++line_;
-  pos_.seq = e->seq;
-  pos_.hash = e->hash;
-  pos_.offset += line.size() + 1;
-  pos_.at = e->at;
   return e;
 }
 
@@ -104,8 +104,9 @@ Position Journal::head() const {
 }
 
 void Journal::assume_validated(const Position& p) {
+  Position copy = p;  // may throw; the move under the lock cannot
   std::lock_guard<std::mutex> lock(mu_);
-  if (p.seq > head_.seq) head_ = p;
+  if (copy.seq > head_.seq) head_ = std::move(copy);
 }
 
 bool Journal::poisoned() const {
@@ -158,7 +159,8 @@ void Journal::catch_up_locked() {
   JournalReader r(*fs_, path_, std::move(o));
   while (r.next()) {
   }
-  head_ = r.position();
+  Position caught_up = r.position();
+  head_ = std::move(caught_up);
   if (r.torn_tail()) cut_torn_tail_locked(*r.torn_tail());
 }
 
@@ -181,6 +183,47 @@ void Journal::cut_torn_tail_locked(const TornTail& t) {
   repaired_ = t;
 }
 
+// Everything an append allocates, done before the file is touched: the lines
+// of the batch, the result to hand back and the head to move to.
+struct Journal::Prepared {
+  Position from;   // the head the lines were encoded after
+  std::string buf;
+  AppendResult result;
+  Position next;
+};
+
+void Journal::prepare_locked(const std::vector<EventData>& batch, const boost::json::object& meta,
+                             Prepared& p) const {
+  // Times never go backwards within a journal, whatever the clocks say.
+  std::string at = detail::format_utc(opt_.clock());
+  if (at < head_.at) at = head_.at;
+  Prepared out;
+  out.from = head_;
+  out.next = head_;
+  out.result.events.reserve(batch.size());
+  for (const auto& data : batch) {
+    Event e;
+    e.seq = out.next.seq + 1;
+    e.at = at;
+    e.session_id = id_;
+    e.meta = meta;
+    e.data = data;
+    e.prev = out.next.hash;
+    out.buf += encode_event_line(e);
+    out.next.seq = e.seq;
+    out.next.hash = e.hash;
+    out.next.offset = head_.offset + out.buf.size();
+    out.next.at = e.at;
+    out.result.events.push_back(std::move(e));
+  }
+  out.result.head = out.next;
+  p = std::move(out);
+}
+
+// Exception safety: nothing that can allocate (or otherwise throw) happens
+// after write(2) succeeded, except the fdatasync itself. An exception from
+// append therefore always means "not committed, nothing of it left in the
+// file"; a return means committed.
 Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::uint64_t expected_seq,
                                       const boost::json::object& meta) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -191,6 +234,12 @@ Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::
   if (batch.empty()) throw JournalError::invalid_argument("append of an empty batch");
   if (expected_seq == 0 && !batch.empty() && !std::holds_alternative<SessionCreated>(batch.front()))
     throw JournalError::invalid_argument("the first event of a session must be session_created");
+  // Encode before the file is opened (or created): a failure to allocate
+  // must leave no trace, not even a new empty journal. When the catch-up
+  // below finds that the head moved, the batch is encoded again.
+  Prepared p;
+  const bool speculative = head_.seq == expected_seq;
+  if (speculative) prepare_locked(batch, meta, p);
   open_for_append(expected_seq == 0);
   file_->lock();
   struct Unlock {
@@ -206,37 +255,17 @@ Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::
                          ErrorLocation{path_, {}, {}, {}});
     throw JournalError::conflict(id_, expected_seq, head_.seq);
   }
-
-  // Times never go backwards within a journal, whatever the clocks say.
-  std::string at = detail::format_utc(opt_.clock());
-  if (at < head_.at) at = head_.at;
-  AppendResult result;
-  std::string buf;
-  Position next = head_;
-  for (const auto& data : batch) {
-    Event e;
-    e.seq = next.seq + 1;
-    e.at = at;
-    e.session_id = id_;
-    e.meta = meta;
-    e.data = data;
-    e.prev = next.hash;
-    buf += encode_event_line(e);
-    next.seq = e.seq;
-    next.hash = e.hash;
-    next.offset = head_.offset + buf.size();
-    next.at = e.at;
-    result.events.push_back(std::move(e));
-  }
+  if (!speculative || !(p.from == head_)) prepare_locked(batch, meta, p);
 
   try {
-    file_->append(buf.data(), buf.size());
-  } catch (const JournalError&) {
+    file_->append(p.buf.data(), p.buf.size());
+  } catch (...) {
     // Part of the batch may have reached the file: cut it, or refuse all
-    // further writes if even that fails.
+    // further writes if even that fails. (Any exception: a file system may
+    // fail to allocate its error, too.)
     try {
       file_->truncate(head_.offset);
-    } catch (const JournalError&) {
+    } catch (...) {
       poisoned_ = true;
     }
     throw;
@@ -244,22 +273,22 @@ Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::
   if (opt_.durability == Durability::kFsync) {
     try {
       file_->sync();
-    } catch (const JournalError&) {
+    } catch (...) {
       // After a failed fdatasync the kernel may have dropped the dirty pages
       // and cleared the error: retrying could "succeed" over lost data
       // (fsyncgate). Never acknowledge; refuse until the journal is re-read.
       poisoned_ = true;
       try {
         file_->truncate(head_.offset);
-      } catch (const JournalError&) {
+      } catch (...) {
       }
       throw;
     }
   }
-  head_ = next;
-  result.head = next;
-  result.repaired = repaired_;
-  return result;
+  // Committed: from here on only moves, which cannot throw.
+  head_ = std::move(p.next);
+  p.result.repaired = repaired_;
+  return std::move(p.result);
 }
 
 }  // namespace promptjournal

@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "file_names.h"
+#include "prepared_apply.h"
 #include "promptjournal/logger.h"
 
 namespace promptjournal::detail {
@@ -108,25 +109,52 @@ EventData ManagerCore::redact(EventData data) const {
   return data;
 }
 
+// The write paths below (create, commit, persist) keep one rule: everything
+// that can allocate or throw happens before Journal::append, and after it
+// returns only moves and noexcept calls remain. So an exception from them
+// always means "not committed" (the journal holds nothing of it and the
+// session did not move), and a return means committed: the caller never sees
+// a failure for an event that is in the journal.
+
 std::shared_ptr<OptimizationSession> ManagerCore::create(const std::string& id,
                                                          std::vector<EventData> events,
                                                          const boost::json::object& meta) {
   for (auto& e : events) e = redact(std::move(e));
   auto j = journal(id);
-  auto r = j->append(events, 0, meta);
-  touch_open(id);
+  // The session object, whole, before anything is written.
   SessionState state;
-  for (const auto& e : r.events) apply(state, e);
+  for (const auto& e : events) apply(state, id, e);
   auto s = std::shared_ptr<OptimizationSession>(new OptimizationSession(
-      OptimizationSession::ManagedTag{}, shared_from_this(), state, r.head));
-  for (const auto& e : r.events) s->log(e.data);
+      OptimizationSession::ManagedTag{}, shared_from_this(), std::move(state), Position{}));
+  std::map<std::string, std::weak_ptr<OptimizationSession>>::iterator slot;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    sessions_[id] = s;
+    slot = sessions_.try_emplace(id).first;  // an empty slot is harmless: entries are never erased
   }
+  touch_open(id);
+  auto r = j->append(events, 0, meta);
+  // Committed: only moves and noexcept calls from here on.
+  s->position_ = std::move(r.head);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    slot->second = s;
+  }
+  for (const auto& e : events) s->log(e);
   maybe_snapshot(id, s->state(), s->position());
   return s;
 }
+
+namespace {
+
+void log_failure(const SessionLogger& logger, const JournalError& e, const EventData& data) noexcept {
+  try {
+    logger.add_entry(kError, {{"error", e.what()}, {"event", std::string(type_name(data))}});
+  } catch (...) {
+    // Building the entry failed (no memory): the error itself still reaches the caller.
+  }
+}
+
+}  // namespace
 
 void ManagerCore::commit(OptimizationSession& s, EventData data) {
   std::lock_guard<std::mutex> session_lock(s.mu_);
@@ -134,13 +162,16 @@ void ManagerCore::commit(OptimizationSession& s, EventData data) {
   const bool commutes =
       std::holds_alternative<FeedbackAdded>(data) || std::holds_alternative<IndividualFeedbackAdded>(data);
   auto j = journal(s.session_id());
+  const std::vector<EventData> batch{data};
   for (int attempt = 0;; ++attempt) {
     try {
-      auto r = j->append({data}, s.position_.seq);
       touch_open(s.session_id());
-      // Only now, with the event in the journal, does the session move.
-      for (const auto& e : r.events) apply(s.state_, e);
-      s.position_ = r.head;
+      PreparedApply change(s.state_, s.session_id(), data);
+      auto r = j->append(batch, s.position_.seq);
+      // Only now, with the event in the journal, does the session move, and
+      // nothing from here on can fail.
+      change.commit();
+      s.position_ = std::move(r.head);
       s.log(data);
       break;
     } catch (const JournalError& e) {
@@ -148,7 +179,7 @@ void ManagerCore::commit(OptimizationSession& s, EventData data) {
         refresh_locked(s);
         continue;
       }
-      s.logger_.add_entry(kError, {{"error", e.what()}, {"event", std::string(type_name(data))}});
+      log_failure(s.logger_, e, data);
       throw;
     }
   }
@@ -169,8 +200,9 @@ void ManagerCore::refresh_locked(OptimizationSession& s) {
     apply(state, *e);
     pos = r->position();
   }
+  // Both by move: a failed copy here would leave the state ahead of the position.
   s.state_ = std::move(state);
-  s.position_ = pos;
+  s.position_ = std::move(pos);
 }
 
 void ManagerCore::persist(OptimizationSession& s) {
@@ -179,16 +211,20 @@ void ManagerCore::persist(OptimizationSession& s) {
     if (s.core_) throw JournalError::invalid_argument("a managed session has no pending events");
     auto j = journal(s.session_id());
     std::vector<EventData> batch;
+    batch.reserve(s.pending_.size());
     for (auto& e : s.pending_) batch.push_back(redact(e));
-    auto r = j->append(batch, 0);
-    touch_open(s.session_id());
-    // The journal is the truth (credentials are redacted there): rebuild from it.
+    // The journal is the truth (credentials are redacted there): the state is
+    // rebuilt from what is written, before it is written.
     SessionState state;
-    for (const auto& e : r.events) apply(state, e);
+    for (const auto& e : batch) apply(state, s.session_id(), e);
+    auto core = shared_from_this();
+    touch_open(s.session_id());
+    auto r = j->append(batch, 0);
+    // Committed: only moves from here on.
     s.state_ = std::move(state);
-    s.position_ = r.head;
+    s.position_ = std::move(r.head);
     s.pending_.clear();
-    s.core_ = shared_from_this();
+    s.core_ = std::move(core);
   } else if (s.core_) {
     refresh_locked(s);
   }
@@ -199,34 +235,42 @@ void ManagerCore::persist(OptimizationSession& s) {
 // least the snapshot's own size: writing snapshots then costs no more bytes
 // than were appended (amortised O(1) per event even when the state grows with
 // every event), and an open reads at most about twice the state.
-void ManagerCore::note_snapshot(const std::string& id, const Position& at, const std::string& path) {
-  std::uint64_t bytes = 0;
+void ManagerCore::note_snapshot(const std::string& id, const Position& at, const std::string& path) noexcept {
   try {
-    bytes = fs_->open_read(path)->size();
-  } catch (const JournalError&) {
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& mark = snapshot_marks_[id];
-  if (at.seq < mark.seq) return;
-  mark.seq = at.seq;
-  mark.due_offset = at.offset + bytes;
-}
-
-void ManagerCore::maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos) {
-  if (opt_.snapshot_every == 0) return;
-  {
+    std::uint64_t bytes = 0;
+    try {
+      bytes = fs_->open_read(path)->size();
+    } catch (const JournalError&) {
+    }
     std::lock_guard<std::mutex> lock(mu_);
     auto& mark = snapshot_marks_[id];
-    if (pos.seq < mark.seq + opt_.snapshot_every || pos.offset < mark.due_offset) return;
-    mark.seq = pos.seq;  // claimed: no other thread writes this one
+    if (at.seq < mark.seq) return;
+    mark.seq = at.seq;
+    mark.due_offset = at.offset + bytes;
+  } catch (...) {
+    // Only the timing of the next snapshot is lost.
   }
-  std::string dir = session_dir(root_, id);
+}
+
+void ManagerCore::maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos) noexcept {
+  if (opt_.snapshot_every == 0) return;
+  // A snapshot is a cache: failing to write one, even failing to allocate
+  // for it, loses nothing, and must not turn a committed event into an error.
   try {
-    note_snapshot(id, pos, write_snapshot(*fs_, dir, state, pos, opt_.journal.durability));
-    prune_snapshots(*fs_, dir, opt_.snapshots_kept);
-  } catch (const JournalError& e) {
-    // A snapshot is a cache: failing to write one loses nothing.
-    note_problem({snapshot_path(dir, pos.seq), std::string("not written: ") + e.what()});
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto& mark = snapshot_marks_[id];
+      if (pos.seq < mark.seq + opt_.snapshot_every || pos.offset < mark.due_offset) return;
+      mark.seq = pos.seq;  // claimed: no other thread writes this one
+    }
+    std::string dir = session_dir(root_, id);
+    try {
+      note_snapshot(id, pos, write_snapshot(*fs_, dir, state, pos, opt_.journal.durability));
+      prune_snapshots(*fs_, dir, opt_.snapshots_kept);
+    } catch (const std::exception& e) {
+      note_problem({snapshot_path(dir, pos.seq), std::string("not written: ") + e.what()});
+    }
+  } catch (...) {
   }
 }
 
@@ -234,8 +278,21 @@ std::string ManagerCore::snapshot_now(const std::string& id) {
   Loaded l = load(id);
   if (!l.state.created) throw JournalError::not_found("session '" + id + "' has no events");
   std::string dir = session_dir(root_, id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    snapshot_marks_.try_emplace(id);  // allocated now, not after the snapshot is in place
+  }
   std::string path = write_snapshot(*fs_, dir, l.state, l.position, opt_.journal.durability);
-  prune_snapshots(*fs_, dir, std::max<std::uint32_t>(opt_.snapshots_kept, 1));
+  // The snapshot is in place: what follows is housekeeping, and its failure
+  // is a problem to report, not a failure of the snapshot.
+  try {
+    prune_snapshots(*fs_, dir, std::max<std::uint32_t>(opt_.snapshots_kept, 1));
+  } catch (const std::exception& e) {
+    try {
+      note_problem({dir, std::string("old snapshots not pruned: ") + e.what()});
+    } catch (...) {
+    }
+  }
   note_snapshot(id, l.position, path);
   return path;
 }

@@ -54,8 +54,10 @@ class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
   // Records that `id`'s journal file is open; closes the least recently used
   // ones beyond options().max_open_journals.
   void touch_open(const std::string& id);
-  void maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos);
-  void note_snapshot(const std::string& id, const Position& at, const std::string& snapshot_path);
+  // Writes a snapshot when one is due; never throws (a snapshot is a cache).
+  void maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos) noexcept;
+  // Records a snapshot at `at` and when the next one is due; never throws.
+  void note_snapshot(const std::string& id, const Position& at, const std::string& snapshot_path) noexcept;
   void note_problem(SnapshotProblem p);
 
   std::string root_;

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
+#include <string_view>
 
 #include "promptjournal/errors.h"
 
@@ -21,11 +23,12 @@ namespace {
 
 class PosixFile final : public File {
  public:
-  PosixFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  explicit PosixFile(std::string path) : path_(std::move(path)) {}
   ~PosixFile() override {
     // Don't retry close on EINTR: on Linux the descriptor is gone either way.
-    ::close(fd_);
+    if (fd_ >= 0) ::close(fd_);
   }
+  void adopt(int fd) noexcept { fd_ = fd; }
 
   std::size_t read_at(void* buf, std::size_t n, std::uint64_t offset) override {
     for (;;) {
@@ -71,7 +74,7 @@ class PosixFile final : public File {
   void unlock() override { ::flock(fd_, LOCK_UN); }
 
  private:
-  int fd_;
+  int fd_ = -1;
   std::string path_;
 };
 
@@ -129,25 +132,30 @@ class PosixFileSystem final : public FileSystem {
   }
 
   std::vector<std::string> list_dir(const std::string& path) override {
+    std::vector<std::string> names;
     DIR* d = ::opendir(path.c_str());
     if (d == nullptr) fail("list folder", path);
-    std::vector<std::string> names;
+    // Closed on every path: collecting the names may fail to allocate.
+    std::unique_ptr<DIR, int (*)(DIR*)> close_dir(d, ::closedir);
     while (dirent* e = ::readdir(d)) {
-      std::string n = e->d_name;
-      if (n != "." && n != "..") names.push_back(std::move(n));
+      std::string_view n = e->d_name;
+      if (n != "." && n != "..") names.emplace_back(n);
     }
-    ::closedir(d);
     return names;
   }
 
  private:
   static std::unique_ptr<File> open(const std::string& path, int flags, const char* what) {
+    // Allocate before open(2): a failure to allocate after it would leak the
+    // descriptor (and could leave a new, empty file nobody holds).
+    auto file = std::make_unique<PosixFile>(path);
     int fd;
     do {
       fd = ::open(path.c_str(), flags, 0600);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) fail(what, path);
-    return std::make_unique<PosixFile>(fd, path);
+    file->adopt(fd);
+    return file;
   }
 
   static void fail(const std::string& what, const std::string& path) {

@@ -2,7 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "json_util.h"
+#include "prepared_apply.h"
 #include "promptjournal/errors.h"
 
 namespace promptjournal {
@@ -46,6 +49,75 @@ void apply(SessionState& state, const std::string& session_id, const EventData& 
                                 {});
   std::visit(Applier{state, session_id}, data);
 }
+
+namespace detail {
+
+PreparedApply::PreparedApply(SessionState& state, const std::string& session_id, const EventData& data)
+    : s_(state) {
+  if (!state.created && !std::holds_alternative<SessionCreated>(data))
+    throw JournalError::corrupt("event " + std::string(type_name(data)) + " for '" + session_id +
+                                    "' before its session_created event",
+                                {});
+  if (const auto* d = std::get_if<FeedbackAdded>(&data)) {
+    kind_ = Kind::kFeedback;
+    feedback_.emplace(d->feedback);
+    auto& list = s_.latest_human_feedback;
+    if (list.size() == list.capacity()) list.reserve(std::max<std::size_t>(2 * list.size(), 4));
+  } else if (const auto* d = std::get_if<OptimizedPromptUpdated>(&data)) {
+    kind_ = Kind::kPrompt;
+    text_ = d->prompt;
+  } else if (const auto* d = std::get_if<HumanInputUpdated>(&data)) {
+    kind_ = Kind::kInput;
+    text_ = d->input;
+  } else if (const auto* d = std::get_if<ComprehensiveFeedbackSet>(&data)) {
+    kind_ = Kind::kComprehensive;
+    value_ = json::value(d->value, s_.comprehensive_feedback.storage());
+  } else if (const auto* d = std::get_if<IndividualFeedbacksSet>(&data)) {
+    kind_ = Kind::kIndividuals;
+    value_ = json::value(d->value, s_.individual_feedbacks.storage());
+  } else if (const auto* d = std::get_if<IndividualFeedbackAdded>(&data)) {
+    kind_ = Kind::kIndividualAdded;
+    json::storage_ptr sp = s_.individual_feedbacks.storage();
+    if (s_.individual_feedbacks.is_array()) {
+      auto& list = s_.individual_feedbacks.get_array();
+      if (list.size() == list.capacity()) list.reserve(list.size() + 1);  // grows by half
+      value_ = json::value(d->value, sp);
+    } else {
+      // Appending to something that is not a list starts a new list (FORMAT.md).
+      json::array fresh(sp);
+      fresh.reserve(1);
+      fresh.emplace_back(d->value);
+      value_ = json::value(std::move(fresh), sp);
+      new_list_ = true;
+    }
+  } else {
+    // session_created (or anything added later): the whole new state.
+    kind_ = Kind::kWhole;
+    whole_.emplace(state);
+    apply(*whole_, session_id, data);
+  }
+}
+
+void PreparedApply::commit() noexcept {
+  // Only moves into storage prepared above: no allocation. Every JSON value
+  // was made in its target's storage, so moving it cannot copy.
+  switch (kind_) {
+    case Kind::kWhole: s_ = std::move(*whole_); break;
+    case Kind::kFeedback: s_.latest_human_feedback.push_back(std::move(*feedback_)); break;
+    case Kind::kPrompt: s_.latest_optimized_prompt = std::move(text_); break;
+    case Kind::kInput: s_.updated_human_input = std::move(text_); break;
+    case Kind::kComprehensive: s_.comprehensive_feedback = std::move(value_); break;
+    case Kind::kIndividuals: s_.individual_feedbacks = std::move(value_); break;
+    case Kind::kIndividualAdded:
+      if (new_list_)
+        s_.individual_feedbacks = std::move(value_);
+      else
+        s_.individual_feedbacks.get_array().push_back(std::move(value_));
+      break;
+  }
+}
+
+}  // namespace detail
 
 SessionState replay(const std::vector<Event>& events) {
   SessionState s;

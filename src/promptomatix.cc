@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "file_names.h"
+#include "import_internal.h"
 #include "promptjournal/errors.h"
 #include "sha256.h"
 
@@ -71,6 +72,11 @@ ImportResult refuse(ImportResult r, std::string why) {
 }  // namespace
 
 ImportResult import_promptomatix_file(SessionManager& manager, const std::string& path, const ImportOptions& opt) {
+  return detail::import_file(manager, path, opt, nullptr);
+}
+
+ImportResult detail::import_file(SessionManager& manager, const std::string& path, const ImportOptions& opt,
+                                 std::shared_ptr<OptimizationSession>* session) {
   ImportResult r;
   r.path = path;
   auto fs = manager.options().journal.fs ? manager.options().journal.fs : default_file_system();
@@ -118,17 +124,21 @@ ImportResult import_promptomatix_file(SessionManager& manager, const std::string
       r.outcome = ImportResult::Outcome::kUnchanged;
       r.message = "session '" + r.session_id + "' already holds this content; nothing changed";
       r.warnings.clear();
+      if (session) *session = std::move(existing);
       return r;
     }
     return refuse(r, "session '" + r.session_id +
                          "' already exists with other content (import under another id with --as NEW_ID)");
   }
+  std::shared_ptr<OptimizationSession> imported;
   try {
-    manager.import_session(r.session_id, std::move(events), meta);
+    imported = manager.import_session(r.session_id, std::move(events), meta);
   } catch (const JournalError& e) {
     return refuse(r, e.what());
   }
+  // Committed: no allocation from here on (import_session has the same rule).
   r.outcome = ImportResult::Outcome::kImported;
+  if (session) *session = std::move(imported);
   return r;
 }
 

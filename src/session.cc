@@ -1,8 +1,10 @@
 #include "promptjournal/session.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "manager_core.h"
+#include "prepared_apply.h"
 #include "time_format.h"
 
 namespace promptjournal {
@@ -33,9 +35,13 @@ void OptimizationSession::commit(EventData data) {
     core_->commit(*this, std::move(data));
     return;
   }
-  apply(state_, state_.session_id, data);
+  // Strong guarantee: all that can fail happens before the state moves, so a
+  // failure leaves both the state and the pending events as they were.
+  detail::PreparedApply change(state_, state_.session_id, data);
+  if (pending_.size() == pending_.capacity()) pending_.reserve(std::max<std::size_t>(2 * pending_.size(), 4));
+  change.commit();
   log(data);
-  pending_.push_back(std::move(data));
+  pending_.push_back(std::move(data));  // room reserved: no allocation
 }
 
 void OptimizationSession::add_feedback(const Feedback& feedback) { commit(FeedbackAdded{feedback}); }
@@ -65,7 +71,17 @@ void OptimizationSession::refresh() {
   if (core_) core_->refresh(*this);
 }
 
-void OptimizationSession::log(const EventData& data) const {
+void OptimizationSession::log(const EventData& data) const noexcept {
+  // Best effort, like SessionLogger itself: building an entry may fail to
+  // allocate, and a log entry must never fail a mutation that is committed.
+  if (!SessionLogger::enabled()) return;
+  try {
+    log_entry(data);
+  } catch (...) {
+  }
+}
+
+void OptimizationSession::log_entry(const EventData& data) const {
   struct Visitor {
     const SessionLogger& lg;
     void operator()(const SessionCreated& d) const {

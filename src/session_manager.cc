@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "file_names.h"
+#include "import_internal.h"
 #include "manager_core.h"
 #include "promptjournal/promptomatix.h"
 #include "time_format.h"
@@ -79,7 +80,8 @@ std::shared_ptr<OptimizationSession> SessionManager::load_session_from_file(
     const std::string& session_file_path) {
   ImportOptions opt;
   opt.keep_secrets = options().keep_secrets;
-  ImportResult r = import_promptomatix_file(*this, session_file_path, opt);
+  std::shared_ptr<OptimizationSession> session;
+  ImportResult r = detail::import_file(*this, session_file_path, opt, &session);
   if (r.outcome == ImportResult::Outcome::kRefused) {
     if (!core_->fs().exists(session_file_path))
       throw JournalError::not_found("no session file at " + session_file_path);
@@ -87,6 +89,8 @@ std::shared_ptr<OptimizationSession> SessionManager::load_session_from_file(
                                                                               : ErrorKind::kInvalidArgument,
                        session_file_path + ": " + r.message);
   }
+  // Not a new look-up: after an import, nothing that can fail may follow.
+  if (session) return session;
   return get_session(r.session_id);
 }
 

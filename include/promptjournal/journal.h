@@ -121,6 +121,9 @@ class Journal {
   };
   // Appends `batch` as events seq expected_seq+1 ... if and only if the last
   // seq is `expected_seq` (0 creates the journal). One write, one fdatasync.
+  // Exception-safe: everything that allocates happens before the write, so
+  // an exception (std::bad_alloc included) means nothing was committed and
+  // nothing of the batch is left in the file; the handle's head is unchanged.
   // Throws: kConflict (nothing written), kNotFound (expected_seq > 0 but no
   // journal), kAlreadyExists (expected_seq == 0 on a journal with events),
   // kCorrupt, kTooLarge, kInvalidArgument, kIo (nothing acknowledged; partial
@@ -140,6 +143,9 @@ class Journal {
   std::unique_ptr<JournalReader> reader(const Position& from = {}) const;
 
  private:
+  struct Prepared;
+  void prepare_locked(const std::vector<EventData>& batch, const boost::json::object& meta,
+                      Prepared& p) const;
   void open_for_append(bool create);
   void catch_up_locked();
   void cut_torn_tail_locked(const TornTail& t);

@@ -4,7 +4,11 @@
 // Every mutation is an event. On a session obtained from a SessionManager
 // (managed), a mutation returns only after its event is in the journal
 // (write-through) and the in-memory state never moves ahead of the journal: if
-// the append throws, the session is unchanged. A session built with the public
+// the append throws, the session is unchanged. This holds for every exception,
+// std::bad_alloc included: nothing that can fail runs after the event is
+// written, so an exception always means "not committed" (the journal holds
+// nothing of it) and a return always means committed; retrying after an
+// exception never duplicates an event. A session built with the public
 // constructor (detached) keeps its events pending until
 // SessionManager::update_session persists them.
 //
@@ -13,7 +17,8 @@
 // while another thread mutates the same object is a data race: synchronise
 // that yourself, or use one object per thread (several objects and processes
 // may share a session: the journal orders them). Errors: mutations throw
-// JournalError.
+// JournalError (or std::bad_alloc); a detached session's mutation that throws
+// leaves its state and pending events unchanged.
 #ifndef PROMPTJOURNAL_SESSION_H_
 #define PROMPTJOURNAL_SESSION_H_
 
@@ -96,7 +101,8 @@ class OptimizationSession {
                       Position position);
 
   void commit(EventData data);
-  void log(const EventData& data) const;
+  void log(const EventData& data) const noexcept;
+  void log_entry(const EventData& data) const;
 
   mutable std::mutex mu_;
   SessionState state_;

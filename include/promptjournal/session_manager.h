@@ -7,7 +7,14 @@
 // objects: get_session returns the same object for the same id, brought up to
 // date with the journal.
 //
-// Thread-safety: all members may be called concurrently. Errors: JournalError.
+// Thread-safety: all members may be called concurrently. Errors: JournalError
+// (or std::bad_alloc). Writes (create_session, update_session, import_session,
+// load_session_from_file) do everything that can fail before the journal
+// append and nothing that can fail after it: an exception means nothing was
+// committed, a return means committed. Reads change nothing on failure, and a
+// cached session object stays at a position the journal holds. snapshot() is
+// the exception: it may throw after the new snapshot file is in place (a
+// failed folder fsync), which is harmless, since snapshots are caches.
 #ifndef PROMPTJOURNAL_SESSION_MANAGER_H_
 #define PROMPTJOURNAL_SESSION_MANAGER_H_
 
