@@ -4,9 +4,23 @@
 #include <chrono>
 
 #include "file_names.h"
+#include "journal_format.h"
+#include "sha256.h"
 #include "time_format.h"
 
 namespace promptjournal {
+
+bool detail::line_carries_valid_hash(std::string_view line) {
+  const std::size_t n = line.size();
+  if (n < detail::kHashSuffixLen || line.substr(n - detail::kLineEnd.size()) != detail::kLineEnd ||
+      line.substr(n - detail::kHashSuffixLen, detail::kHashLead.size()) != detail::kHashLead)
+    return false;
+  std::string_view hash = line.substr(n - detail::kHashHexLen - detail::kLineEnd.size(), detail::kHashHexLen);
+  if (!detail::is_hex_hash(hash)) return false;
+  char computed[detail::kHashHexLen];
+  detail::sha256_hex(line.substr(0, n - detail::kHashSuffixLen), computed);
+  return std::string_view(computed, detail::kHashHexLen) == hash;
+}
 
 namespace {
 
@@ -52,17 +66,65 @@ bool JournalReader::read_line(std::string& line) {
   }
   // A crash in the middle of a write(2) leaves a last line without its '\n'.
   // It was never acknowledged, so it is not history: report it, do not fail.
-  if (!line.empty()) torn_ = TornTail{pos_.offset, line.size()};
+  if (!line.empty()) torn_ = TornTail{pos_.offset, line.size(), false, {}};
   return false;
 }
 
+// Called after a complete line that does not decode, with the read position
+// just after it. Reads the rest of the file line by line (one line in memory,
+// lines beyond the size limit skipped unread) and returns true as soon as a
+// line whose own hash verifies turns up. The bytes after the last '\n' are not
+// a line. Leaves the reader at the end of the file when it returns false.
+bool JournalReader::intact_line_follows() {
+  std::string line;
+  bool skipping = false;  // the current line is over the limit: not an event
+  for (;;) {
+    std::size_t nl = buf_.find('\n', buf_pos_);
+    if (nl != std::string::npos) {
+      if (!skipping) {
+        line.append(buf_, buf_pos_, nl - buf_pos_);
+        if (detail::line_carries_valid_hash(line)) return true;
+      }
+      line.clear();
+      skipping = false;
+      buf_pos_ = nl + 1;
+      continue;
+    }
+    if (!skipping) {
+      line.append(buf_, buf_pos_, std::string::npos);
+      if (line.size() > kMaxLineBytes) {
+        skipping = true;
+        std::string().swap(line);
+      }
+    }
+    buf_.clear();
+    buf_pos_ = 0;
+    if (eof_) return false;
+    buf_.resize(kReadChunk);
+    std::size_t n = file_->read_at(buf_.data(), kReadChunk, read_offset_);
+    buf_.resize(n);
+    read_offset_ += n;
+    if (n == 0) eof_ = true;
+  }
+}
+
 std::optional<Event> JournalReader::next() {
+  if (done_) return std::nullopt;
   std::string line;
   if (!read_line(line)) return std::nullopt;
   ErrorLocation where{path_, line_ + 1, pos_.offset, pos_.seq + 1};
   std::string error;
   auto e = decode_event_line(line, opt_.verify_hashes, &error);
-  if (!e) throw JournalError::corrupt(error, where);
+  if (!e) {
+    // A damaged tail (docs/FORMAT.md, "Reading a journal"): this line is not
+    // as any writer wrote it, and no line after it is either. Typically the
+    // unsynced sectors of the last write after a power loss, which may hold
+    // zeros or stale bytes, '\n' among them. Like a torn tail it is the end.
+    if (detail::line_carries_valid_hash(line) || intact_line_follows()) throw JournalError::corrupt(error, where);
+    torn_ = TornTail{pos_.offset, read_offset_ - pos_.offset, true, error};
+    done_ = true;
+    return std::nullopt;
+  }
   if (e->seq != pos_.seq + 1)
     throw JournalError::corrupt("seq " + std::to_string(e->seq) + " where seq " +
                                     std::to_string(pos_.seq + 1) + " was expected",
@@ -165,16 +227,21 @@ void Journal::catch_up_locked() {
 }
 
 void Journal::cut_torn_tail_locked(const TornTail& t) {
-  // Keep the cut bytes aside for inspection before removing them.
-  std::string bytes(t.bytes, '\0');
-  std::size_t got = file_->read_at(bytes.data(), bytes.size(), t.offset);
-  bytes.resize(got);
+  // Keep the cut bytes aside for inspection before removing them (in chunks:
+  // a damaged tail may be longer than one line).
   std::string aside = detail::join(dir_, std::string(detail::kTornPrefix) + std::to_string(t.offset) +
                                              "-" + std::to_string(t.bytes) + ".bin");
   try {
     fs_->remove(aside);
     auto f = fs_->create_exclusive(aside);
-    f->append(bytes.data(), bytes.size());
+    std::string chunk;
+    for (std::uint64_t done = 0; done < t.bytes;) {
+      chunk.resize(static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunk, t.bytes - done)));
+      std::size_t got = file_->read_at(chunk.data(), chunk.size(), t.offset + done);
+      if (got == 0) break;
+      f->append(chunk.data(), got);
+      done += got;
+    }
   } catch (const JournalError&) {
     // Keeping the fragment is a courtesy; cutting it is what matters.
   }

@@ -28,6 +28,13 @@ inline bool is_hex_hash(std::string_view s) {
   return true;
 }
 
+// True when `line` (without its '\n') ends in ,"hash":"<64 hex>"} and that
+// hash is the SHA-256 of every byte before it: the line is exactly as some
+// writer produced it, whatever else may be wrong with it. Damage (zeros, stale
+// or random bytes, a flipped bit) practically never yields such a line.
+// Defined in journal.cc.
+bool line_carries_valid_hash(std::string_view line);
+
 }  // namespace promptjournal::detail
 
 #endif  // PROMPTJOURNAL_SRC_JOURNAL_FORMAT_H_

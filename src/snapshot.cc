@@ -102,18 +102,37 @@ LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& file, const std:
     throw bad("is malformed: " + e.reason());
   }
   if (!detail::is_hex_hash(out.position.hash) || out.position.seq == 0) throw bad("names no valid position");
-  // The journal must hold, just before the recorded offset, the end of the
-  // line whose hash is the recorded one: ...<64 hex>"}\n
+  // The journal must hold, ending at the recorded offset, the whole line of
+  // the event with the recorded hash, intact: its hash verifies. (Checking
+  // only the line's last bytes is not enough: after a power loss without
+  // fsync the sectors before them may hold zeros while this snapshot reached
+  // the disk, and the session would then stand on events the journal lost.)
   auto j = fs.open_read(journal_file);
-  const std::size_t tail = detail::kHashHexLen + detail::kLineEnd.size() + 1;
-  if (out.position.offset < tail || j->size() < out.position.offset)
-    throw bad("stands beyond the end of the journal");
-  std::string end(tail, '\0');
-  if (j->read_at(end.data(), tail, out.position.offset - tail) != tail ||
-      end.compare(0, detail::kHashHexLen, out.position.hash) != 0 ||
-      end.compare(detail::kHashHexLen, std::string::npos, "\"}\n") != 0)
-    throw bad("disagrees with the journal: no event with hash " + out.position.hash.substr(0, 12) +
-              "... ends at byte " + std::to_string(out.position.offset));
+  const std::uint64_t end = out.position.offset;  // just after the line's '\n'
+  if (end < detail::kHashSuffixLen + 1 || j->size() < end) throw bad("stands beyond the end of the journal");
+  auto disagrees = [&] {
+    return bad("disagrees with the journal: no intact event with hash " + out.position.hash.substr(0, 12) +
+               "... ends at byte " + std::to_string(end));
+  };
+  // The line starts after the '\n' before it, or at the start of the file.
+  std::uint64_t start = end - 1;
+  std::string chunk;
+  for (bool found = false; !found && start > 0;) {
+    if (end - 1 - start > kMaxLineBytes) throw disagrees();
+    const std::uint64_t from = start > (1u << 16) ? start - (1u << 16) : 0;
+    chunk.resize(static_cast<std::size_t>(start - from));
+    if (j->read_at(chunk.data(), chunk.size(), from) != chunk.size()) throw disagrees();
+    auto nl = chunk.rfind('\n');
+    start = nl == std::string::npos ? from : from + nl + 1;
+    found = nl != std::string::npos;
+  }
+  std::string line(static_cast<std::size_t>(end - start), '\0');
+  if (j->read_at(line.data(), line.size(), start) != line.size() || line.back() != '\n') throw disagrees();
+  line.pop_back();
+  if (!detail::line_carries_valid_hash(line) ||
+      line.compare(line.size() - detail::kHashHexLen - detail::kLineEnd.size(), detail::kHashHexLen,
+                   out.position.hash) != 0)
+    throw disagrees();
   return out;
 }
 

@@ -13,13 +13,14 @@ namespace promptjournal {
 
 bool VerifyReport::ok() const noexcept {
   for (const auto& p : problems)
-    if (p.kind != VerifyProblem::Kind::kTornTail) return false;
+    if (p.kind != VerifyProblem::Kind::kTornTail) return false;  // a damaged tail too
   return true;
 }
 
 std::string_view to_string(VerifyProblem::Kind kind) noexcept {
   switch (kind) {
     case VerifyProblem::Kind::kTornTail: return "torn tail";
+    case VerifyProblem::Kind::kDamagedTail: return "damaged tail";
     case VerifyProblem::Kind::kCorrupt: return "corrupt";
     case VerifyProblem::Kind::kSnapshot: return "snapshot";
     case VerifyProblem::Kind::kMissing: return "missing";
@@ -57,12 +58,21 @@ VerifyReport verify_session(const std::string& root, const std::string& id, std:
       if (std::binary_search(seqs.begin(), seqs.end(), e->seq))
         expected[e->seq] = boost::json::serialize(to_dict(state));
     }
-    if (const auto& torn = reader.torn_tail())
-      report.problems.push_back({VerifyProblem::Kind::kTornTail,
-                                 {path, reader.line() + 1, torn->offset, reader.position().seq + 1},
-                                 std::to_string(torn->bytes) +
-                                     " bytes after the last complete line (a write cut short by a "
-                                     "crash; not history, the next writer cuts it off)"});
+    if (const auto& torn = reader.torn_tail()) {
+      ErrorLocation where{path, reader.line() + 1, torn->offset, reader.position().seq + 1};
+      if (torn->damaged)
+        report.problems.push_back(
+            {VerifyProblem::Kind::kDamagedTail, where,
+             std::to_string(torn->bytes) + " bytes from here to the end of the file are not events: this line "
+             "does not decode (" + torn->reason + ") and no later line carries a valid hash. Unsynced sectors "
+             "after a power loss, or a changed last event; not history: the next writer cuts them aside into "
+             "torn-" + std::to_string(torn->offset) + "-" + std::to_string(torn->bytes) + ".bin"});
+      else
+        report.problems.push_back({VerifyProblem::Kind::kTornTail, where,
+                                   std::to_string(torn->bytes) +
+                                       " bytes after the last complete line (a write cut short by a "
+                                       "crash; not history, the next writer cuts it off)"});
+    }
   } catch (const JournalError& e) {
     report.problems.push_back({VerifyProblem::Kind::kCorrupt, e.where(), e.reason()});
   }

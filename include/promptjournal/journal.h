@@ -3,11 +3,12 @@
 //
 // Writing: append() takes the process-local mutex and an exclusive flock on
 // the file, reads and validates whatever other writers appended since this
-// handle last looked, cuts a torn tail (a last line without '\n', left by a
-// crash) aside into torn-<offset>.bin, checks the expected seq, then writes the
-// whole batch in one write(2) and, under Durability::kFsync, fdatasync(2)s it
-// before returning. A conflict writes nothing. Damage other than a torn tail
-// is corruption: append refuses (kCorrupt) and writes nothing.
+// handle last looked, cuts a torn or damaged tail (see TornTail; left by a
+// crash or a power loss) aside into torn-<offset>-<length>.bin, checks the
+// expected seq, then writes the whole batch in one write(2) and, under
+// Durability::kFsync, fdatasync(2)s it before returning. A conflict writes
+// nothing. Other damage is corruption: append refuses (kCorrupt) and writes
+// nothing.
 //
 // Reading: JournalReader streams events with bounded memory (one line at a time).
 //
@@ -40,10 +41,21 @@ struct Position {
   bool operator==(const Position&) const = default;
 };
 
-// A last line cut short by a crash: not history.
+// The end of a journal file that is not history (docs/FORMAT.md, "Reading a
+// journal"): the bytes from `offset` to the end of the file. Either
+//  - torn: a last line without its '\n', cut short by a crash; or
+//  - damaged: complete lines at the end that do not decode, the first of which
+//    does not carry its own valid hash, and after which no line up to the end
+//    of the file carries a valid hash (what unsynced sectors hold after a power
+//    loss: zeros or stale bytes). A damaged tail is also what a changed last
+//    line looks like, so verify reports it as a problem; writers cut it aside
+//    like a torn tail. Damage followed by a line with a valid hash is
+//    corruption instead (JournalError kCorrupt).
 struct TornTail {
-  std::uint64_t offset = 0;  // where the partial line starts
-  std::uint64_t bytes = 0;   // how long it is
+  std::uint64_t offset = 0;  // where the partial or first undecodable line starts
+  std::uint64_t bytes = 0;   // from there to the end of the file
+  bool damaged = false;      // complete but undecodable lines (see above), not just a cut
+  std::string reason;        // for a damaged tail: why its first line does not decode
 };
 
 // Returns the journal file path of a session; throws kInvalidSessionId.
@@ -68,9 +80,11 @@ class JournalReader {
   JournalReader(const JournalReader&) = delete;
   JournalReader& operator=(const JournalReader&) = delete;
 
-  // The next event, or nullopt at the end (a torn tail counts as the end and is
-  // recorded in torn_tail()). Throws JournalError(kCorrupt) with path, line,
-  // byte offset and seq for bad JSON, a seq gap, a broken chain, a wrong id.
+  // The next event, or nullopt at the end (a torn or damaged tail counts as the
+  // end and is recorded in torn_tail()). Throws JournalError(kCorrupt) with
+  // path, line, byte offset and seq for bad JSON (unless it starts a damaged
+  // tail: to decide, the reader scans on to the end of the file, one line at a
+  // time), a seq gap, a broken chain, a wrong id.
   std::optional<Event> next();
   // The position after the last event returned.
   const Position& position() const noexcept { return pos_; }
@@ -80,6 +94,9 @@ class JournalReader {
 
  private:
   bool read_line(std::string& line);
+  // After an undecodable line: reads on to the end of the file and returns
+  // true if a line whose own hash verifies follows (so the damage is mid-file).
+  bool intact_line_follows();
 
   std::unique_ptr<File> file_;
   std::string path_;
@@ -90,6 +107,7 @@ class JournalReader {
   std::string buf_;
   std::size_t buf_pos_ = 0;
   bool eof_ = false;
+  bool done_ = false;  // a damaged tail was found: the end
   std::optional<TornTail> torn_;
 };
 
@@ -117,7 +135,7 @@ class Journal {
   struct AppendResult {
     std::vector<Event> events;         // the committed events, hashes filled
     Position head;                     // the position after the last of them
-    std::optional<TornTail> repaired;  // a torn tail this append cut off
+    std::optional<TornTail> repaired;  // a torn or damaged tail this append cut off
   };
   // Appends `batch` as events seq expected_seq+1 ... if and only if the last
   // seq is `expected_seq` (0 creates the journal). One write, one fdatasync.

@@ -58,9 +58,10 @@ struct SnapshotProblem {
 std::vector<std::uint64_t> list_snapshots(FileSystem& fs, const std::string& session_dir);
 
 // Parses and checks one snapshot file against the journal file: the document
-// must be well formed, its body_sha256 must match its bytes, and the journal must hold, at the recorded offset, the
-// end of a line whose hash is the recorded hash. Throws JournalError(kCorrupt)
-// with the reason otherwise.
+// must be well formed, its body_sha256 must match its bytes, and the journal
+// must hold, ending at the recorded offset, a whole line whose own hash
+// verifies and is the recorded hash (docs/FORMAT.md, "Snapshots"). Throws
+// JournalError(kCorrupt) with the reason otherwise.
 LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& snapshot_file,
                              const std::string& journal_file);
 

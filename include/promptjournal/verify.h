@@ -1,9 +1,12 @@
 // Verification of a session's journal and snapshots: JSON validity, seq
 // continuity, the hash chain (every hash recomputed), snapshot agreement and
-// torn tails. Reads with bounded memory.
+// torn or damaged tails. Reads with bounded memory.
 //
 // Damage other than a torn tail stops the scan of the journal at the first bad
 // line (nothing after it can be trusted); every snapshot is still checked.
+// Damage that reaches to the end of the file with no valid event after it is
+// a damaged tail (see TornTail): a problem, but not corruption; writers cut it
+// aside and go on.
 // Thread-safety: reentrant. Errors: problems are data, not exceptions; only an
 // invalid session id or an unreadable root throws JournalError.
 #ifndef PROMPTJOURNAL_VERIFY_H_
@@ -21,7 +24,10 @@
 namespace promptjournal {
 
 struct VerifyProblem {
-  enum class Kind { kTornTail, kCorrupt, kSnapshot, kMissing };
+  // kTornTail: a last line without '\n' (not history; not a fault).
+  // kDamagedTail: undecodable lines up to the end of the file and no valid
+  // event after them (not history, but the bytes were damaged: a fault).
+  enum class Kind { kTornTail, kCorrupt, kSnapshot, kMissing, kDamagedTail };
   Kind kind;
   ErrorLocation where;  // file, and for the journal line/offset/seq
   std::string reason;
@@ -33,11 +39,12 @@ struct VerifyReport {
   Position head;             // after the last valid event
   std::uint64_t snapshots_checked = 0;
   std::vector<VerifyProblem> problems;
-  // Sound: no problem other than a torn tail (which is not history).
+  // Sound: no problem other than a torn tail (which is not history). A damaged
+  // tail makes it false, so a change to the last event is never passed over.
   bool ok() const noexcept;
 };
 
-// "torn tail", "corrupt", "snapshot", "missing".
+// "torn tail", "corrupt", "snapshot", "missing", "damaged tail".
 std::string_view to_string(VerifyProblem::Kind kind) noexcept;
 
 VerifyReport verify_session(const std::string& root, const std::string& session_id,

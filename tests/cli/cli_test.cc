@@ -251,6 +251,23 @@ BOOST_AUTO_TEST_CASE(verify_reports_a_torn_tail_without_failing) {
   BOOST_TEST(ok("verify s1").out.find("torn tail") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(verify_reports_a_damaged_tail_and_exits_1_until_the_next_writer_cuts_it) {
+  make_session();
+  std::string text = pjtest::read_file(journal());
+  const std::string tail = std::string(512, '\0') + "\n" + R"({"v":1,"seq":6,"ty)";  // unsynced sectors after a power loss
+  pjtest::write_file(journal(), text + tail);
+  Result r = run("verify s1");
+  BOOST_TEST(r.rc == 1);
+  BOOST_TEST(r.out.find("FAIL  s1  4 events") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("damaged tail: " + journal() + ":5 (byte " + std::to_string(text.size()) + ") seq 5: " +
+                        std::to_string(tail.size()) + " bytes from here to the end of the file are not events") !=
+                 std::string::npos, r.out);
+  Result j = run("verify s1 --json");
+  BOOST_TEST(j.out.find(R"("kind":"damaged tail")") != std::string::npos, j.out);
+  BOOST_TEST(ok("set-prompt s1 --text after").out == "5\n");  // the next writer cuts it aside
+  BOOST_TEST(ok("verify s1").out.find("tail") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(snapshot_writes_a_file_for_one_or_all_sessions) {
   make_session();
   ok("create s2 --input x");

@@ -93,6 +93,29 @@ BOOST_AUTO_TEST_CASE(a_snapshot_that_disagrees_with_the_journal_is_ignored_and_r
   BOOST_TEST(problems[0].reason.find("disagrees with the journal") != std::string::npos, problems[0].reason);
 }
 
+BOOST_AUTO_TEST_CASE(a_snapshot_whose_event_line_is_damaged_before_its_last_bytes_is_ignored) {
+  // After a power loss without fsync the snapshot may be on disk while the
+  // sectors of the journal line it stands on hold zeros, all but the last
+  // one. Its last bytes (<hash>"}\n) are intact; the line as a whole is not.
+  write(12);
+  const std::string journal = dir() + "/events.jsonl";
+  std::string text = pjtest::read_file(journal);
+  auto loaded = load_snapshot(*default_file_system(), snapshot_path(dir(), 10), journal);
+  const std::size_t end = loaded.position.offset;
+  const std::size_t start = text.rfind('\n', end - 2) + 1;
+  std::fill(text.begin() + start, text.begin() + (end - 80), '\0');  // event 10, all but its last 80 bytes
+  text.resize(end);                                                     // events 11 and 12 lost
+  pjtest::write_file(journal, text);
+  BOOST_CHECK_THROW(load_snapshot(*default_file_system(), snapshot_path(dir(), 10), journal), JournalError);
+  SessionManager m(root.path(), opt);
+  auto s = m.get_session("s");
+  BOOST_TEST(s->position().seq == 9u);  // a full replay: event 10 is a damaged tail
+  BOOST_REQUIRE(m.snapshot_problems().size() == 1u);
+  BOOST_TEST(m.snapshot_problems()[0].reason.find("disagrees with the journal") != std::string::npos);
+  s->update_optimized_prompt("after the power loss");  // cuts the damaged tail, appends seq 10
+  BOOST_TEST(s->position().seq == 10u);
+}
+
 BOOST_AUTO_TEST_CASE(a_snapshot_edited_inside_its_body_is_ignored_and_reported) {
   write(14);
   std::string truth = head_dict();

@@ -38,7 +38,7 @@ std::string problem_line(const promptjournal::VerifyProblem& p) {
 
 void register_verify(CLI::App& app, Globals& g, int* exit_code) {
   auto* cmd = app.add_subcommand(
-      "verify", "Check JSON, seq continuity, the hash chain, snapshots and torn tails (exit 1 on problems)");
+      "verify", "Check JSON, seq continuity, the hash chain, snapshots and torn or damaged tails (exit 1 on problems)");
   auto ids = std::make_shared<std::vector<std::string>>();
   cmd->add_option("ID", *ids, "sessions to check (default: all)");
   cmd->callback([&g, ids, exit_code] {
