@@ -120,7 +120,11 @@ std::optional<Event> JournalReader::next() {
     // as any writer wrote it, and no line after it is either. Typically the
     // unsynced sectors of the last write after a power loss, which may hold
     // zeros or stale bytes, '\n' among them. Like a torn tail it is the end.
-    if (detail::line_carries_valid_hash(line) || intact_line_follows()) throw JournalError::corrupt(error, where);
+    if (detail::line_carries_valid_hash(line)) throw JournalError::corrupt(error, where);
+    if (intact_line_follows())
+      throw JournalError::corrupt(error + "; a later line carries a valid hash, so this is damage inside the "
+                                          "history, not a damaged tail",
+                                  where);
     torn_ = TornTail{pos_.offset, read_offset_ - pos_.offset, true, error};
     done_ = true;
     return std::nullopt;

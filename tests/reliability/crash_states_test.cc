@@ -653,7 +653,10 @@ BOOST_AUTO_TEST_CASE(the_next_writer_cuts_a_torn_or_damaged_tail_and_goes_on) {
 
 BOOST_AUTO_TEST_CASE(at_least_10000_states_per_run) {
   BOOST_TEST_MESSAGE("crash states checked in all: " << g_states);
-  if (g_cases == 5 && pjtest::env_count("PJ_CRASH_PATTERNS", 20) >= 20) BOOST_TEST(g_states >= 10000u);
+  // The minimum applies to a full default run (not to PJ_CRASH_PATTERNS < 20,
+  // as under the sanitizers, nor to a run of some of the cases).
+  const bool full = g_cases == 5 && pjtest::env_count("PJ_CRASH_PATTERNS", 20) >= 20;
+  BOOST_TEST(g_states >= (full ? 10000u : 0u));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
