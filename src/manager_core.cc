@@ -41,6 +41,12 @@ ManagerCore::Loaded ManagerCore::load(const std::string& id,
                                       const std::function<bool(const Event&)>& keep) {
   auto j = journal(id);
   std::string dir = session_dir(root_, id);
+  // Opening a session clears what a writer killed mid-snapshot left behind.
+  try {
+    remove_stale_snapshot_temps(*fs_, dir);
+  } catch (const JournalError&) {
+    // No folder (no session), or it cannot be listed: the load below tells.
+  }
   Loaded out;
   std::vector<SnapshotProblem> found;
   auto snap = load_newest_snapshot(*fs_, dir, j->path(), &found, usable);

@@ -73,6 +73,14 @@ class PosixFile final : public File {
 
   void unlock() override { ::flock(fd_, LOCK_UN); }
 
+  bool try_lock() override {
+    for (;;) {
+      if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return true;
+      if (errno == EWOULDBLOCK) return false;
+      if (errno != EINTR) fail("lock", path_);
+    }
+  }
+
  private:
   int fd_ = -1;
   std::string path_;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "file_names.h"
 #include "journal_format.h"
@@ -45,25 +46,50 @@ std::string encode_snapshot(const SessionState& state, const Position& at) {
 std::string write_snapshot(FileSystem& fs, const std::string& dir, const SessionState& state,
                            const Position& at, Durability durability) {
   std::string final_path = snapshot_path(dir, at.seq);
-  // A name of its own per writer: two writers of the same snapshot must never
-  // rename each other's half-written file.
-  std::string tmp = final_path + "." + new_uuid().substr(0, 8) + std::string(detail::kTempSuffix);
   std::string body = encode_snapshot(state, at);
-  try {
-    auto f = fs.create_exclusive(tmp);
-    f->append(body.data(), body.size());
-    if (durability == Durability::kFsync) f->sync();
-    f.reset();
-    fs.rename(tmp, final_path);
-    if (durability == Durability::kFsync) fs.sync_dir(dir);
-  } catch (...) {
+  for (int attempt = 0;; ++attempt) {
+    // A name of its own per writer: two writers of the same snapshot must never
+    // rename each other's half-written file.
+    std::string tmp = final_path + "." + new_uuid().substr(0, 8) + std::string(detail::kTempSuffix);
     try {
-      fs.remove(tmp);
+      auto f = fs.create_exclusive(tmp);
+      // Locked until after the rename: the lock tells remove_stale_snapshot_temps
+      // that a live writer owns the file. A cleaner that took the file between
+      // the create and the lock removed it: start again under a new name.
+      f->lock();
+      if (!fs.exists(tmp)) {
+        if (attempt < 3) continue;
+        throw JournalError::io("cannot keep a snapshot temp file (removed while being written)", tmp, ENOENT);
+      }
+      f->append(body.data(), body.size());
+      if (durability == Durability::kFsync) f->sync();
+      fs.rename(tmp, final_path);
+      f.reset();
+      if (durability == Durability::kFsync) fs.sync_dir(dir);
+      return final_path;
     } catch (...) {
+      try {
+        fs.remove(tmp);
+      } catch (...) {
+      }
+      throw;
     }
-    throw;
   }
-  return final_path;
+}
+
+void remove_stale_snapshot_temps(FileSystem& fs, const std::string& dir) {
+  for (const auto& name : fs.list_dir(dir)) {
+    if (!name.starts_with(detail::kSnapshotPrefix) || !name.ends_with(detail::kTempSuffix)) continue;
+    const std::string path = detail::join(dir, name);
+    try {
+      // Its writer holds the lock until the rename; a lock we can take means
+      // the writer died (a lock dies with its process).
+      auto f = fs.open_read(path);
+      if (f->try_lock()) fs.remove(path);
+    } catch (const JournalError&) {
+      // Gone meanwhile (renamed into place), or not ours to remove: leave it.
+    }
+  }
 }
 
 std::vector<std::uint64_t> list_snapshots(FileSystem& fs, const std::string& dir) {
@@ -159,9 +185,9 @@ std::optional<LoadedSnapshot> load_newest_snapshot(FileSystem& fs, const std::st
 void prune_snapshots(FileSystem& fs, const std::string& dir, std::uint32_t keep) {
   auto seqs = list_snapshots(fs, dir);
   for (std::size_t i = 0; i + keep < seqs.size(); ++i) fs.remove(snapshot_path(dir, seqs[i]));
-  for (const auto& name : fs.list_dir(dir))
-    if (name.starts_with(detail::kSnapshotPrefix) && name.ends_with(detail::kTempSuffix))
-      fs.remove(detail::join(dir, name));
+  // Only abandoned temp files: removing one a live writer holds made its
+  // rename fail (a concurrent snapshot() failed with ENOENT).
+  remove_stale_snapshot_temps(fs, dir);
 }
 
 }  // namespace promptjournal

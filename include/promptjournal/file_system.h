@@ -42,6 +42,10 @@ class File {
   // including ones in the same process.
   virtual void lock() = 0;
   virtual void unlock() = 0;
+  // flock(LOCK_EX | LOCK_NB): true when the lock was taken, false when another
+  // File holds it. The default, for a file system that cannot tell, is false:
+  // a file is then never taken for abandoned.
+  virtual bool try_lock() { return false; }
 };
 
 class FileSystem {

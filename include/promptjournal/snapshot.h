@@ -35,10 +35,11 @@ boost::json::object snapshot_document(const SessionState& state, const Position&
 // The exact bytes of a snapshot file (docs/FORMAT.md, "Snapshots").
 std::string encode_snapshot(const SessionState& state, const Position& at);
 
-// Writes atomically: a temp file (O_EXCL|O_NOFOLLOW, 0600), write, fsync,
-// rename over the final name, fsync the folder (the fsyncs only under
-// Durability::kFsync). On failure removes the temp file and throws JournalError;
-// an existing snapshot is never damaged. Returns the snapshot's path.
+// Writes atomically: a temp file (O_EXCL|O_NOFOLLOW, 0600, held under an
+// exclusive flock until after the rename), write, fsync, rename over the final
+// name, fsync the folder (the fsyncs only under Durability::kFsync). On
+// failure removes the temp file and throws JournalError; an existing snapshot
+// is never damaged. Returns the snapshot's path.
 std::string write_snapshot(FileSystem& fs, const std::string& session_dir,
                            const SessionState& state, const Position& at,
                            Durability durability);
@@ -75,6 +76,12 @@ std::optional<LoadedSnapshot> load_newest_snapshot(
 
 // Removes all but the newest `keep` snapshots and any stale temp files.
 void prune_snapshots(FileSystem& fs, const std::string& session_dir, std::uint32_t keep);
+
+// Removes the temp files of snapshot writers that died before their rename
+// (a process killed mid-snapshot). A temp file whose lock another File holds
+// belongs to a live writer and is left alone. SessionManager calls this
+// whenever it opens a session. Throws kIo only when the folder cannot be listed.
+void remove_stale_snapshot_temps(FileSystem& fs, const std::string& session_dir);
 
 }  // namespace promptjournal
 

@@ -557,6 +557,7 @@ class Snapshot : public Case {
     check_journal(root_, "s", before_, false, 0);  // also: every snapshot agrees, no .tmp
     const std::string ten = snapshot_path(session_dir(root_, "s"), 10);
     if (!o.threw) BOOST_TEST(path_ == ten);
+    if (o.threw) BOOST_TEST(!exists(ten), "snapshot() threw but its snapshot is in place");
     if (exists(ten)) {
       auto s = load_snapshot(*default_file_system(), ten, journal_path(root_, "s"));
       BOOST_TEST(dict_of(s.state) == replayed_dict(events_of(root_, "s"), 10));

@@ -42,6 +42,7 @@ class FaultFile final : public File {
   }
   void lock() override { f_->lock(); }
   void unlock() override { f_->unlock(); }
+  bool try_lock() override { return f_->try_lock(); }
 
  private:
   std::unique_ptr<File> f_;

@@ -147,6 +147,28 @@ BOOST_AUTO_TEST_CASE(snapshot_on_demand_stands_at_the_head_and_leaves_no_temp_fi
     BOOST_TEST(name.find(".tmp") == std::string::npos, name);
 }
 
+BOOST_AUTO_TEST_CASE(opening_removes_a_dead_writers_snapshot_temp_but_not_a_live_one) {
+  write(3);
+  auto fs = default_file_system();
+  const std::string live = dir() + "/snapshot-00000000000000000004.json.aaaaaaaa.tmp";
+  const std::string dead = dir() + "/snapshot-00000000000000000004.json.bbbbbbbb.tmp";
+  auto writer = fs->create_exclusive(live);
+  writer->lock();  // a writer between its create and its rename
+  fs->create_exclusive(dead)->append("{", 1);  // closed unlocked: its writer died
+  {
+    SessionManager m(root.path(), opt);
+    BOOST_REQUIRE(m.get_session("s"));
+  }
+  BOOST_TEST(fs->exists(live), "a temp file a live writer holds was removed");
+  BOOST_TEST(!fs->exists(dead), "an abandoned temp file survived the open");
+  writer.reset();
+  {
+    SessionManager m(root.path(), opt);
+    BOOST_REQUIRE(m.get_session("s"));
+  }
+  BOOST_TEST(!fs->exists(live), "a temp file survived its writer");
+}
+
 BOOST_AUTO_TEST_CASE(time_travel_uses_a_snapshot_at_or_before_the_seq) {
   write(24);
   SessionManager m(root.path(), opt);
