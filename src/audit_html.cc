@@ -345,6 +345,13 @@ void header(std::string& out, const AuditReport& r) {
     }
     out += "</ul>";
   }
+  if (!r.integrity.cut_aside.empty()) {
+    out += "<ul class=\"warn\">";
+    for (const auto& c : r.integrity.cut_aside)
+      out += "<li>cut aside: " + esc(c.path) + ": " + std::to_string(c.bytes) + " bytes that stood at byte " +
+             std::to_string(c.offset) + " of the journal, removed by a writer (a torn or damaged tail; not history)</li>";
+    out += "</ul>";
+  }
   out += "</header>\n";
 }
 

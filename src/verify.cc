@@ -1,7 +1,10 @@
 #include "promptjournal/verify.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
+#include <optional>
+#include <string_view>
 
 #include <boost/json/serialize.hpp>
 
@@ -27,6 +30,38 @@ std::string_view to_string(VerifyProblem::Kind kind) noexcept {
   }
   return "?";
 }
+
+namespace {
+
+// Parses a decimal that fits 64 bits (the whole of `digits`), or nullopt.
+std::optional<std::uint64_t> parse_u64(std::string_view digits) {
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty()) return std::nullopt;
+  return v;
+}
+
+// The torn-<offset>-<length>.bin files of a session folder, by offset. Other
+// names are not ours and are left out.
+std::vector<CutAside> list_cut_aside(FileSystem& fs, const std::string& dir) {
+  constexpr std::string_view kSuffix = ".bin";
+  std::vector<CutAside> out;
+  for (const auto& name : fs.list_dir(dir)) {
+    std::string_view n = name;
+    if (!n.starts_with(detail::kTornPrefix) || !n.ends_with(kSuffix)) continue;
+    n.remove_prefix(detail::kTornPrefix.size());
+    n.remove_suffix(kSuffix.size());
+    auto dash = n.find('-');
+    if (dash == std::string_view::npos) continue;
+    auto offset = parse_u64(n.substr(0, dash));
+    auto bytes = parse_u64(n.substr(dash + 1));
+    if (offset && bytes) out.push_back({detail::join(dir, name), *offset, *bytes});
+  }
+  std::sort(out.begin(), out.end(), [](const CutAside& a, const CutAside& b) { return a.offset < b.offset; });
+  return out;
+}
+
+}  // namespace
 
 VerifyReport verify_session(const std::string& root, const std::string& id, std::shared_ptr<FileSystem> fs) {
   if (!fs) fs = default_file_system();
@@ -79,6 +114,7 @@ VerifyReport verify_session(const std::string& root, const std::string& id, std:
   report.head = reader.position();
   if (report.events == 0 && report.problems.empty())
     report.problems.push_back({VerifyProblem::Kind::kMissing, {path, {}, {}, {}}, "the journal holds no event"});
+  report.cut_aside = list_cut_aside(*fs, dir);
   for (auto seq : seqs) {
     std::string snap = snapshot_path(dir, seq);
     ++report.snapshots_checked;

@@ -33,12 +33,23 @@ struct VerifyProblem {
   std::string reason;
 };
 
+// Bytes a writer once cut from the end of the journal (a torn or damaged
+// tail) and kept in <session>/torn-<offset>-<length>.bin. Not a problem: the
+// journal is sound without them. But a damaged tail can also be a changed last
+// event, so an auditor should know that bytes were set aside, and where.
+struct CutAside {
+  std::string path;
+  std::uint64_t offset = 0;  // where the cut bytes started in the journal
+  std::uint64_t bytes = 0;   // how many were cut (from the name)
+};
+
 struct VerifyReport {
   std::string session_id;
   std::uint64_t events = 0;  // complete, valid events read
   Position head;             // after the last valid event
   std::uint64_t snapshots_checked = 0;
   std::vector<VerifyProblem> problems;
+  std::vector<CutAside> cut_aside;  // by offset; does not affect ok()
   // Sound: no problem other than a torn tail (which is not history). A damaged
   // tail makes it false, so a change to the last event is never passed over.
   bool ok() const noexcept;

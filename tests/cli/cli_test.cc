@@ -248,7 +248,13 @@ BOOST_AUTO_TEST_CASE(verify_reports_a_torn_tail_without_failing) {
   Result r = ok("verify s1");
   BOOST_TEST(r.out.find("torn tail") != std::string::npos, r.out);
   BOOST_TEST(ok("set-prompt s1 --text after").out == "5\n");  // the next writer cuts it
-  BOOST_TEST(ok("verify s1").out.find("torn tail") == std::string::npos);
+  Result after = ok("verify s1");
+  BOOST_TEST(after.out.find("torn tail") == std::string::npos, after.out);
+  BOOST_TEST(after.out.find("  cut aside: " + root + "/s1/torn-" + std::to_string(text.size()) + "-18.bin: 18 bytes") !=
+                 std::string::npos, after.out);
+  // audit names them too, in text and in the HTML page.
+  BOOST_TEST(ok("audit s1").out.find("cut aside: ") != std::string::npos);
+  BOOST_TEST(ok("audit s1 --html -").out.find("<li>cut aside: ") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(verify_reports_a_damaged_tail_and_exits_1_until_the_next_writer_cuts_it) {
@@ -265,7 +271,13 @@ BOOST_AUTO_TEST_CASE(verify_reports_a_damaged_tail_and_exits_1_until_the_next_wr
   Result j = run("verify s1 --json");
   BOOST_TEST(j.out.find(R"("kind":"damaged tail")") != std::string::npos, j.out);
   BOOST_TEST(ok("set-prompt s1 --text after").out == "5\n");  // the next writer cuts it aside
-  BOOST_TEST(ok("verify s1").out.find("tail") == std::string::npos);
+  Result after = ok("verify s1");
+  BOOST_TEST(after.out.find("tail") == std::string::npos, after.out);
+  BOOST_TEST(after.out.find("cut aside: ") != std::string::npos, after.out);
+  Result aj = ok("verify s1 --json");
+  BOOST_TEST(aj.out.find(R"("cut_aside":[{"file":")" + root + "/s1/torn-" + std::to_string(text.size()) + "-" +
+                         std::to_string(tail.size()) + R"(.bin","offset":)" + std::to_string(text.size())) !=
+                 std::string::npos, aj.out);
 }
 
 BOOST_AUTO_TEST_CASE(snapshot_writes_a_file_for_one_or_all_sessions) {

@@ -231,7 +231,14 @@ BOOST_AUTO_TEST_CASE(undecodable_last_lines_are_a_damaged_tail_that_the_next_wri
                                        ".bin")) == tail);
   BOOST_TEST(contents().substr(0, good.size()) == good);
   BOOST_TEST(read_all().size() == 4u);
-  BOOST_TEST(verify_session(root.path(), "s").problems.empty());
+  auto after = verify_session(root.path(), "s");
+  BOOST_TEST(after.problems.empty());
+  // Sound, but the bytes set aside are still named for an auditor.
+  BOOST_REQUIRE(after.cut_aside.size() == 1u);
+  BOOST_TEST(after.cut_aside[0].offset == good.size());
+  BOOST_TEST(after.cut_aside[0].bytes == tail.size());
+  BOOST_TEST(after.cut_aside[0].path == (root / ("s/torn-" + std::to_string(good.size()) + "-" +
+                                                 std::to_string(tail.size()) + ".bin")));
 }
 
 BOOST_AUTO_TEST_CASE(damage_followed_by_any_line_with_a_valid_hash_is_corruption) {

@@ -16,8 +16,6 @@ namespace json = boost::json;
 using promptjournal::AuditReport;
 using promptjournal::PromptVersion;
 
-json::object verify_json(const promptjournal::VerifyReport& r);
-std::string problem_line(const promptjournal::VerifyProblem& p);
 
 namespace {
 
@@ -115,6 +113,7 @@ void register_audit(CLI::App& app, Globals& g, int* exit_code) {
                                : std::string("PROBLEMS"))
           << "\n  head hash " << r.integrity.head.hash << "\n";
       for (const auto& p : r.integrity.problems) out << problem_line(p);
+      for (const auto& c : r.integrity.cut_aside) out << cut_aside_line(c);
       bool colour = use_colour(STDOUT_FILENO);
       print_versions(out, "Human input", r.history.human_input, r.human_input_diffs, colour);
       print_versions(out, "Optimized prompt", r.history.optimized_prompt, r.optimized_prompt_diffs, colour);

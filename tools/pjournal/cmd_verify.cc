@@ -22,8 +22,12 @@ json::object verify_json(const promptjournal::VerifyReport& r) {
     if (p.where.seq) o.emplace("seq", *p.where.seq);
     problems.push_back(std::move(o));
   }
-  return {{"session_id", r.session_id}, {"ok", r.ok()}, {"events", r.events}, {"head_hash", r.head.hash},
-          {"snapshots_checked", r.snapshots_checked}, {"problems", std::move(problems)}};
+  json::array cut;
+  for (const auto& c : r.cut_aside) cut.push_back(json::object{{"file", c.path}, {"offset", c.offset}, {"bytes", c.bytes}});
+  return {{"session_id", r.session_id}, {"ok", r.ok()},
+          {"events", r.events}, {"head_hash", r.head.hash},
+          {"snapshots_checked", r.snapshots_checked}, {"problems", std::move(problems)},
+          {"cut_aside", std::move(cut)}};
 }
 
 std::string problem_line(const promptjournal::VerifyProblem& p) {
@@ -34,6 +38,11 @@ std::string problem_line(const promptjournal::VerifyProblem& p) {
   if (p.where.seq) out << " seq " << *p.where.seq;
   out << ": " << p.reason << "\n";
   return out.str();
+}
+
+std::string cut_aside_line(const promptjournal::CutAside& c) {
+  return "  cut aside: " + c.path + ": " + std::to_string(c.bytes) + " bytes that stood at byte " +
+         std::to_string(c.offset) + " of the journal, removed by a writer (not history; see docs/pjournal.md, verify)\n";
 }
 
 void register_verify(CLI::App& app, Globals& g, int* exit_code) {
@@ -64,6 +73,7 @@ void register_verify(CLI::App& app, Globals& g, int* exit_code) {
       out << (r.ok() ? "ok    " : "FAIL  ") << todo[i] << "  " << r.events << " events  head " << r.head.hash
           << "\n";
       for (const auto& p : r.problems) out << problem_line(p);
+      for (const auto& c : r.cut_aside) out << cut_aside_line(c);
     }
     if (progress) std::cerr << "\n";
     if (g.json)

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "promptjournal/diff.h"
 #include "promptjournal/session_manager.h"
+#include "promptjournal/verify.h"
 
 namespace pjournal {
 
@@ -49,6 +50,12 @@ void write_file_atomically(const std::string& path, const std::string& bytes);
 
 // Reads a whole file named on the command line; throws a one-line error.
 std::string read_input_file(const std::string& path);
+
+// A verify report as pjournal prints it (cmd_verify.cc; audit uses them too):
+// the --json object, one line per problem, one line per cut-aside file.
+boost::json::object verify_json(const promptjournal::VerifyReport& r);
+std::string problem_line(const promptjournal::VerifyProblem& p);
+std::string cut_aside_line(const promptjournal::CutAside& c);
 
 // A usage error (exit 2) raised after parsing, e.g. conflicting options.
 struct UsageError : std::runtime_error {
