@@ -112,8 +112,14 @@ VerifyReport verify_session(const std::string& root, const std::string& id, std:
     report.problems.push_back({VerifyProblem::Kind::kCorrupt, e.where(), e.reason()});
   }
   report.head = reader.position();
+  // An empty file is the torn tail of a creation: the session's folder and
+  // journal were made, and the process died (or the power went) before its
+  // first event reached the file. Not history, not a fault; the next
+  // create_session with this id writes seq 1.
   if (report.events == 0 && report.problems.empty())
-    report.problems.push_back({VerifyProblem::Kind::kMissing, {path, {}, {}, {}}, "the journal holds no event"});
+    report.problems.push_back({VerifyProblem::Kind::kTornTail, {path, 1, 0, 1},
+                               "the journal is empty: a creation cut short before its first event was written "
+                               "(a crash); not a session yet, the next create with this id goes on"});
   report.cut_aside = list_cut_aside(*fs, dir);
   for (auto seq : seqs) {
     std::string snap = snapshot_path(dir, seq);

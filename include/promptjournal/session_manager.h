@@ -75,6 +75,8 @@ class SessionManager {
   std::vector<boost::json::object> list_sessions();
   // The ids of every session on disk, sorted.
   std::vector<std::string> list_session_ids();
+  // Throws kNotFound for a session without a complete event (no journal, or
+  // an empty one: a creation cut short).
   SessionInfo session_info(const std::string& session_id);
 
   // Loads a file in the to_dict shape (a snapshot, or a promptomatix session

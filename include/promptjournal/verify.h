@@ -24,7 +24,8 @@
 namespace promptjournal {
 
 struct VerifyProblem {
-  // kTornTail: a last line without '\n' (not history; not a fault).
+  // kTornTail: a last line without '\n', or an empty journal (a creation cut
+  // short): not history; not a fault.
   // kDamagedTail: undecodable lines up to the end of the file and no valid
   // event after them (not history, but the bytes were damaged: a fault).
   enum class Kind { kTornTail, kCorrupt, kSnapshot, kMissing, kDamagedTail };

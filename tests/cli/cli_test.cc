@@ -280,6 +280,33 @@ BOOST_AUTO_TEST_CASE(verify_reports_a_damaged_tail_and_exits_1_until_the_next_wr
                  std::string::npos, aj.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_session_whose_creation_was_cut_short_breaks_no_command) {
+  // A writer killed between creating events.jsonl and writing seq 1 leaves an
+  // empty journal (the soak found it). Before: list failed for every session
+  // and show crashed.
+  make_session();
+  ok("create s2 --input x");
+  boost::filesystem::remove(root + "/s2/events.jsonl");
+  pjtest::write_file(root + "/s2/events.jsonl", "");
+  Result list = ok("list");
+  BOOST_TEST(list.out.find("s1") != std::string::npos, list.out);
+  BOOST_TEST(list.out.find("s2") == std::string::npos, list.out);
+  BOOST_TEST(list.err.find("'s2' has no event yet") != std::string::npos, list.err);
+  for (const char* cmd : {"show s2", "log s2", "history s2", "audit s2", "export s2", "feedback s2 --text x "
+                          "--start 0 --end 1 --feedback y", "set-prompt s2 --text p"}) {
+    Result r = run(cmd);
+    BOOST_TEST(r.rc == 1, cmd << " exited " << r.rc);
+    BOOST_TEST(r.err.find("session 's2' has no event yet") != std::string::npos, cmd << ": " << r.err);
+  }
+  Result v = ok("verify");  // a torn tail at byte 0: not a fault
+  BOOST_TEST(v.out.find("ok    s2  0 events") != std::string::npos, v.out);
+  BOOST_TEST(v.out.find("torn tail: " + root + "/s2/events.jsonl:1 (byte 0) seq 1: the journal is empty") !=
+                 std::string::npos, v.out);
+  BOOST_TEST(ok("snapshot --all").out.find("s2") == std::string::npos);
+  BOOST_TEST(ok("create s2 --input again").out == "1\n");  // the next create goes on
+  BOOST_TEST(ok("verify s2").out.find("torn") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(snapshot_writes_a_file_for_one_or_all_sessions) {
   make_session();
   ok("create s2 --input x");

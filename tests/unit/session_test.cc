@@ -1,4 +1,5 @@
 #include "promptjournal/session_manager.h"
+#include "promptjournal/verify.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -101,6 +102,27 @@ BOOST_AUTO_TEST_CASE(create_session_never_overwrites) {
     BOOST_TEST((e.kind() == ErrorKind::kAlreadyExists));
   }
   BOOST_TEST(manager()->get_session("s")->initial_human_input() == "first");
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_journal_is_a_creation_cut_short_and_the_next_create_goes_on) {
+  // What a writer killed between creating events.jsonl and writing seq 1 leaves.
+  manager()->create_session("other", "x", config());
+  ::mkdir((root / "s").c_str(), 0700);
+  pjtest::write_file(root / "s/events.jsonl", "");
+  auto m = manager();
+  BOOST_TEST((m->list_session_ids() == std::vector<std::string>{"other", "s"}));
+  BOOST_TEST(!m->get_session("s"));
+  BOOST_TEST(m->list_sessions().size() == 1u);
+  BOOST_CHECK_EXCEPTION(m->session_info("s"), JournalError,
+                        [](const JournalError& e) { return e.kind() == ErrorKind::kNotFound; });
+  auto report = verify_session(root.path(), "s");
+  BOOST_TEST(report.ok());
+  BOOST_REQUIRE(report.problems.size() == 1u);
+  BOOST_TEST((report.problems[0].kind == VerifyProblem::Kind::kTornTail));
+  BOOST_TEST(*report.problems[0].where.offset == 0u);
+  BOOST_TEST(m->create_session("s", "now", config())->version() == 1u);
+  BOOST_TEST(manager()->get_session("s")->initial_human_input() == "now");
+  BOOST_TEST(verify_session(root.path(), "s").problems.empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_stale_prompt_update_is_a_conflict_that_leaves_the_session_unchanged) {

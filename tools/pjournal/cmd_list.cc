@@ -16,7 +16,17 @@ void register_list(CLI::App& app, Globals& g, int* exit_code) {
     auto m = open_manager(g);
     json::array all;
     std::vector<promptjournal::SessionInfo> infos;
-    for (const auto& id : m->list_session_ids()) infos.push_back(m->session_info(id));
+    std::vector<std::string> empty;  // journals without an event: creations cut short
+    for (const auto& id : m->list_session_ids()) {
+      try {
+        infos.push_back(m->session_info(id));
+      } catch (const promptjournal::JournalError& e) {
+        if (e.kind() != promptjournal::ErrorKind::kNotFound) throw;
+        empty.push_back(id);
+      }
+    }
+    for (const auto& id : empty)
+      std::cerr << "pjournal: note: '" << id << "' has no event yet (a creation cut short); not listed\n";
     if (g.json) {
       for (const auto& info : infos) {
         json::object o{{"session_id", info.session_id}, {"events", info.events},

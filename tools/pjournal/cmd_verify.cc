@@ -53,7 +53,7 @@ void register_verify(CLI::App& app, Globals& g, int* exit_code) {
   cmd->callback([&g, ids, exit_code] {
     auto m = open_manager(g);
     std::vector<std::string> todo = ids->empty() ? m->list_session_ids() : *ids;
-    for (const auto& id : todo) require_session(*m, id);
+    for (const auto& id : todo) require_session(*m, id, /*need_event=*/false);
     const bool progress = todo.size() > 20 && ::isatty(STDERR_FILENO) == 1;
     std::ostringstream out;
     json::array all;

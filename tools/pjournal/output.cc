@@ -27,9 +27,20 @@ std::unique_ptr<promptjournal::SessionManager> open_manager(const Globals& g, bo
   return std::make_unique<promptjournal::SessionManager>(g.root, opt);
 }
 
-void require_session(promptjournal::SessionManager& m, const std::string& id) {
+bool has_event(promptjournal::SessionManager& m, const std::string& id) {
+  try {
+    return m.journal(id)->reader()->next().has_value();
+  } catch (const promptjournal::JournalError&) {
+    return true;  // damage (or no file): the command itself reports it, with its location
+  }
+}
+
+void require_session(promptjournal::SessionManager& m, const std::string& id, bool need_event) {
   promptjournal::validate_session_id(id);
   if (!m.journal(id)->exists()) throw std::runtime_error("no session '" + id + "' in " + m.sessions_dir());
+  if (need_event && !has_event(m, id))
+    throw std::runtime_error("session '" + id + "' has no event yet: its creation was cut short before the first "
+                             "event was written (see pjournal verify " + id + ")");
 }
 
 namespace {

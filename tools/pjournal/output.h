@@ -23,8 +23,14 @@ namespace pjournal {
 // (read commands never create it).
 std::unique_ptr<promptjournal::SessionManager> open_manager(const Globals& g, bool must_exist = true);
 
-// Throws a one-line error unless the session has history.
-void require_session(promptjournal::SessionManager& m, const std::string& id);
+// False when the session's journal holds no complete event (an empty file: a
+// creation cut short). Damage or a missing file count as true: the command
+// that goes on reports them.
+bool has_event(promptjournal::SessionManager& m, const std::string& id);
+// Throws a one-line error unless the session's journal exists and (with
+// `need_event`) holds a complete event; an empty journal is a creation cut
+// short. Damage is left for the command to report.
+void require_session(promptjournal::SessionManager& m, const std::string& id, bool need_event = true);
 
 // JSON indented by two spaces (for people); compact with `compact`.
 std::string to_json_text(const boost::json::value& v, bool compact = false);
