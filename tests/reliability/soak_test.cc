@@ -100,8 +100,9 @@ class Child {
   // A session object: one held from before (possibly stale, so conflicts
   // happen) or a fresh get_session.
   std::shared_ptr<OptimizationSession> session(const std::string& id) {
-    auto& s = held_[id];
-    if (!s || rng_() % 3 == 0) s = m_->get_session(id);
+    auto& held = held_[id];
+    if (!held || rng_() % 3 == 0) held = m_->get_session(id);
+    std::shared_ptr<OptimizationSession> s = held;  // a copy: erase ends `held`
     if (!s) held_.erase(id);
     return s;
   }
