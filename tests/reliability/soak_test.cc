@@ -30,12 +30,14 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
 #include <thread>
 
 #include "promptjournal/session_manager.h"
+#include "promptjournal/snapshot.h"
 #include "promptjournal/verify.h"
 #include "reliability_util.h"
 #include "test_util.h"
@@ -370,7 +372,18 @@ class Soak {
     } else if (!s) {
       violation("session " + id + " with events did not open");
     } else {
-      if (s->version() != events.size()) violation("get_session stands at another seq");
+      const bool differs = s->version() != events.size() ||
+                           json::serialize(s->to_dict()) != json::serialize(to_dict(replay(events)));
+      if (differs) keep_evidence(id);
+      if (s->version() != events.size()) {
+        std::string snaps;
+        for (auto q : list_snapshots(*default_file_system(), dir)) snaps += " " + std::to_string(q);
+        violation("get_session of " + id + " stands at seq " + std::to_string(s->version()) + ", a full replay at " +
+                  std::to_string(events.size()) + " (journal " +
+                  std::to_string(default_file_system()->open_read(journal_path(root_, id))->size()) +
+                  " bytes; snapshots:" + snaps + "; verify: " + std::to_string(report.events) + " events, " +
+                  std::to_string(report.problems.size()) + " problems)");
+      }
       if (json::serialize(s->to_dict()) != json::serialize(to_dict(replay(events))))
         violation("get_session state differs from a full replay of " + id);
     }
@@ -386,6 +399,22 @@ class Soak {
       if (::flock(fd, LOCK_EX | LOCK_NB) == 0) violation("stale temp file left after the open: " + id + "/" + name);
       ::close(fd);
     }
+  }
+
+  // Copies a session folder that failed a check to $PJ_SOAK_EVIDENCE (default
+  // /tmp/pj-soak-evidence) and says whether a second fresh open agrees.
+  void keep_evidence(const std::string& id) {
+    const char* env = std::getenv("PJ_SOAK_EVIDENCE");
+    std::string to = std::string(env ? env : "/tmp/pj-soak-evidence") + "/round" + std::to_string(n_.rounds) + "-kill" +
+                     std::to_string(n_.kills) + "-" + id;
+    std::string cmd = "mkdir -p '" + to + "' && cp -a '" + session_dir(root_, id) + "/.' '" + to + "/'";
+    int rc = std::system(cmd.c_str());
+    SessionManager again(root_);
+    auto s2 = again.get_session(id);
+    auto events2 = pjtest::read_events(root_, id);
+    BOOST_TEST_MESSAGE("soak evidence kept in " << to << " (cp exit " << rc << "); a second open stands at seq "
+                                                << (s2 ? s2->version() : 0) << ", a second full read has "
+                                                << events2.size() << " events");
   }
 
   std::mt19937& rng_;
