@@ -59,6 +59,15 @@ Clock ticking_clock() {
   return [t] { return *t += std::chrono::milliseconds(1); };
 }
 
+// Journal options on the simulated file system, with the ticking clock.
+JournalOptions sim_options(std::shared_ptr<SimFs> fs, Durability d = JournalOptions().durability) {
+  JournalOptions o;
+  o.fs = std::move(fs);
+  o.durability = d;
+  o.clock = ticking_clock();
+  return o;
+}
+
 std::shared_ptr<SimFs> fresh_fs() {
   auto fs = std::make_shared<SimFs>();
   fs->make_dir(kRoot);
@@ -206,10 +215,7 @@ struct Checker {
 
     std::shared_ptr<SimFs> copy;  // for the manager, untouched by the checks below
     if (manager) copy = img->image(Damage::kNothing, *rng_);
-    JournalOptions o;
-    o.fs = img;
-    o.durability = durability;
-    o.clock = ticking_clock();
+    JournalOptions o = sim_options(img, durability);
 
     // The reader agrees with the oracle.
     {
@@ -344,9 +350,7 @@ struct Checker {
                             ctx << ": newest valid snapshot at seq " << newest << ": an older one was lost");
     if (x.end == Expect::kCorrupt || x.end == Expect::kAbsent) return;
     ManagerOptions mo;
-    mo.journal.fs = fs;
-    mo.journal.durability = durability;
-    mo.journal.clock = ticking_clock();
+    mo.journal = sim_options(fs, durability);
     mo.snapshot_every = 3;
     {
       SessionManager m(kRoot, mo);
@@ -435,10 +439,7 @@ Totals enumerate(const std::string& label, const Setup& setup, const Workload& w
 // per append (one write, one fdatasync each).
 Workload appends(Durability d, unsigned seed, int n, int max_batch = 1) {
   return [=](const std::shared_ptr<SimFs>& fs, Run& run) {
-    JournalOptions o;
-    o.fs = fs;
-    o.durability = d;
-    o.clock = ticking_clock();
+    JournalOptions o = sim_options(fs, d);
     Journal j(kRoot, "s", o);
     std::mt19937 rng(seed);
     std::uint64_t seq = run.base;
@@ -462,9 +463,7 @@ std::shared_ptr<SimFs> empty_setup(Run&) { return fresh_fs(); }
 // A session whose first event is durable (created under fsync).
 std::shared_ptr<SimFs> created_setup(Run& run) {
   auto fs = fresh_fs();
-  JournalOptions o;
-  o.fs = fs;
-  o.clock = ticking_clock();
+  JournalOptions o = sim_options(fs);
   auto r = Journal(kRoot, "s", o).append({pjtest::created()}, 0);
   run.base = 1;
   run.must = {r.events[0].hash};
@@ -475,9 +474,7 @@ std::shared_ptr<SimFs> created_setup(Run& run) {
 Workload managed(Durability d, unsigned seed, int updates, bool create) {
   return [=](const std::shared_ptr<SimFs>& fs, Run& run) {
     ManagerOptions mo;
-    mo.journal.fs = fs;
-    mo.journal.durability = d;
-    mo.journal.clock = ticking_clock();
+    mo.journal = sim_options(fs, d);
     mo.snapshot_every = 3;
     mo.snapshots_kept = 2;
     SessionManager m(kRoot, mo);
@@ -511,9 +508,7 @@ const char* name(Tail t) {
 Setup tail_setup(Tail tail, unsigned seed) {
   return [=](Run& run) {
     auto fs = fresh_fs();
-    JournalOptions o;
-    o.fs = fs;
-    o.clock = ticking_clock();
+    JournalOptions o = sim_options(fs);
     std::mt19937 rng(seed);
     {
       Journal j(kRoot, "s", o);
@@ -563,10 +558,7 @@ Setup tail_setup(Tail tail, unsigned seed) {
 // The next writer: two appends, the first of which finds and cuts the tail.
 Workload next_writer(Durability d, unsigned seed) {
   return [=](const std::shared_ptr<SimFs>& fs, Run& run) {
-    JournalOptions o;
-    o.fs = fs;
-    o.durability = d;
-    o.clock = ticking_clock();
+    JournalOptions o = sim_options(fs, d);
     Journal j(kRoot, "s", o);
     std::mt19937 rng(seed);
     for (int i = 0; i < 2; ++i) {

@@ -98,6 +98,10 @@ std::unique_ptr<File> FaultFs::open_read(const std::string& path) {
 std::unique_ptr<File> FaultFs::create_exclusive(const std::string& path) {
   check(Op::kCreate, path);
   auto f = base_->create_exclusive(path);
+  if (unlink_after_create_ > 0) {
+    --unlink_after_create_;
+    base_->remove(path);
+  }
   undurable_entries_.insert(path);
   durable_size_[path] = 0;
   return std::make_unique<FaultFile>(std::move(f), path, this);

@@ -34,6 +34,9 @@ class FaultFs : public promptjournal::FileSystem, public std::enable_shared_from
   void fail(Op op, int nth, int err, bool sticky = false, std::string path_part = "");
   // Makes append number `nth` write half its bytes, then fail with EIO.
   void short_write(int nth);
+  // Removes the next `n` files made by create_exclusive right after creating
+  // them, as another process's cleaner would (the handle stays open).
+  void unlink_after_create(int n) { unlink_after_create_ = n; }
   void clear_faults();
   // How many calls of `op` were made since construction.
   int calls(Op op) const;
@@ -71,6 +74,7 @@ class FaultFs : public promptjournal::FileSystem, public std::enable_shared_from
   std::map<Op, int> calls_;
   std::map<Op, Rule> rules_;
   int short_write_at_ = 0;
+  int unlink_after_create_ = 0;
   std::map<std::string, std::uint64_t> durable_size_;  // files this run wrote
   std::set<std::string> undurable_entries_;            // created, folder not synced since
   std::mt19937 rng_;

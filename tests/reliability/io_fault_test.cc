@@ -7,6 +7,7 @@
 
 #include "fault_fs.h"
 #include "promptjournal/session_manager.h"
+#include "promptjournal/snapshot.h"
 #include "reliability_util.h"
 #include "test_util.h"
 
@@ -108,6 +109,34 @@ BOOST_AUTO_TEST_CASE(an_error_creating_a_session_leaves_no_session) {
     fs->clear_faults();
     BOOST_TEST(!SessionManager(root.path()).get_session("s"));
     BOOST_TEST(m.create_session("s", "again", Config())->version() == 1u);  // the id is usable
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_snapshot_temp_removed_by_a_cleaner_is_written_again_under_a_new_name) {
+  // Another process's cleaner may take a temp file for abandoned in the moment
+  // between its creation and its writer's lock: the writer starts again, three
+  // times at most, and otherwise fails with nothing left behind.
+  for (int removed : {1, 3, 4}) {
+    pjtest::TempDir root;
+    auto fs = std::make_shared<pjtest::FaultFs>();
+    ManagerOptions mo;
+    mo.journal.fs = fs;
+    mo.snapshot_every = 0;
+    SessionManager m(root.path(), mo);
+    m.create_session("s", "in", Config());
+    const std::string dir = session_dir(root.path(), "s");
+    fs->unlink_after_create(removed);
+    const int creates = fs->calls(Op::kCreate);
+    if (removed <= 3) {
+      BOOST_TEST(m.snapshot("s") == snapshot_path(dir, 1));
+      BOOST_TEST(fs->calls(Op::kCreate) - creates == removed + 1);
+    } else {
+      BOOST_CHECK_EXCEPTION(m.snapshot("s"), JournalError, [](const JournalError& e) {
+        return e.kind() == ErrorKind::kIo && std::string(e.what()).find("removed while being written") != std::string::npos;
+      });
+      BOOST_TEST(list_snapshots(*fs, dir).empty());
+    }
+    for (const auto& name : fs->list_dir(dir)) BOOST_TEST(name.find(".tmp") == std::string::npos, name);
   }
 }
 

@@ -31,6 +31,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -407,12 +408,13 @@ class Soak {
     const char* env = std::getenv("PJ_SOAK_EVIDENCE");
     std::string to = std::string(env ? env : "/tmp/pj-soak-evidence") + "/round" + std::to_string(n_.rounds) + "-kill" +
                      std::to_string(n_.kills) + "-" + id;
-    std::string cmd = "mkdir -p '" + to + "' && cp -a '" + session_dir(root_, id) + "/.' '" + to + "/'";
-    int rc = std::system(cmd.c_str());
+    std::error_code ec;
+    std::filesystem::create_directories(to, ec);
+    std::filesystem::copy(session_dir(root_, id), to, std::filesystem::copy_options::recursive, ec);
     SessionManager again(root_);
     auto s2 = again.get_session(id);
     auto events2 = pjtest::read_events(root_, id);
-    BOOST_TEST_MESSAGE("soak evidence kept in " << to << " (cp exit " << rc << "); a second open stands at seq "
+    BOOST_TEST_MESSAGE("soak evidence kept in " << to << " (" << (ec ? ec.message() : "copied") << "); a second open stands at seq "
                                                 << (s2 ? s2->version() : 0) << ", a second full read has "
                                                 << events2.size() << " events");
   }
