@@ -14,6 +14,25 @@
 using namespace promptjournal;
 using pjtest::Op;
 
+namespace {
+
+// Session "s" (one event) through a SessionManager on a FaultFs, with no
+// automatic snapshots.
+struct FaultySession {
+  static ManagerOptions options(std::shared_ptr<pjtest::FaultFs> fs) {
+    ManagerOptions mo;
+    mo.journal.fs = std::move(fs);
+    mo.snapshot_every = 0;
+    return mo;
+  }
+  pjtest::TempDir root;
+  std::shared_ptr<pjtest::FaultFs> fs = std::make_shared<pjtest::FaultFs>();
+  SessionManager m{root.path(), options(fs)};
+  std::shared_ptr<OptimizationSession> s = m.create_session("s", "in", Config());
+};
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(io_faults)
 
 BOOST_AUTO_TEST_CASE(every_injected_error_fails_the_append_and_leaves_a_clean_journal) {
@@ -21,14 +40,9 @@ BOOST_AUTO_TEST_CASE(every_injected_error_fails_the_append_and_leaves_a_clean_jo
   for (Op op : {Op::kOpen, Op::kAppend, Op::kSync, Op::kSyncDir, Op::kTruncate}) {
     for (int err : {EIO, ENOSPC, EDQUOT}) {
       for (int nth = 1; nth <= 4; ++nth) {
-        pjtest::TempDir root;
-        auto fs = std::make_shared<pjtest::FaultFs>();
-        ManagerOptions mo;
-        mo.journal.fs = fs;
-        mo.snapshot_every = 0;
-        SessionManager m(root.path(), mo);
-        auto s = m.create_session("s", "in", Config());
-        fs->fail(op, nth, err);
+        FaultySession f;
+        auto& s = f.s;
+        f.fs->fail(op, nth, err);
         std::uint64_t acked = s->version();
         for (int i = 0; i < 4; ++i) {
           SessionState before = s->state();
@@ -42,11 +56,11 @@ BOOST_AUTO_TEST_CASE(every_injected_error_fails_the_append_and_leaves_a_clean_jo
             break;
           }
         }
-        fs->clear_faults();
-        auto report = verify_session(root.path(), "s");
+        f.fs->clear_faults();
+        auto report = verify_session(f.root.path(), "s");
         BOOST_TEST(report.ok());
         BOOST_TEST(report.problems.empty());  // not even a torn tail: partial bytes were cut
-        BOOST_TEST(pjtest::read_events(root.path(), "s").size() == acked);
+        BOOST_TEST(pjtest::read_events(f.root.path(), "s").size() == acked);
       }
     }
   }
@@ -117,14 +131,10 @@ BOOST_AUTO_TEST_CASE(a_snapshot_temp_removed_by_a_cleaner_is_written_again_under
   // between its creation and its writer's lock: the writer starts again, three
   // times at most, and otherwise fails with nothing left behind.
   for (int removed : {1, 3, 4}) {
-    pjtest::TempDir root;
-    auto fs = std::make_shared<pjtest::FaultFs>();
-    ManagerOptions mo;
-    mo.journal.fs = fs;
-    mo.snapshot_every = 0;
-    SessionManager m(root.path(), mo);
-    m.create_session("s", "in", Config());
-    const std::string dir = session_dir(root.path(), "s");
+    FaultySession f;
+    auto& fs = f.fs;
+    auto& m = f.m;
+    const std::string dir = session_dir(f.root.path(), "s");
     fs->unlink_after_create(removed);
     const int creates = fs->calls(Op::kCreate);
     if (removed <= 3) {
