@@ -26,6 +26,7 @@ BOOST_AUTO_TEST_CASE(processes_and_threads_adding_feedback_lose_and_duplicate_no
   std::vector<pid_t> kids;
   for (int p = 0; p < procs; ++p) {
     pid_t pid = ::fork();
+    BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
     if (pid == 0) {
       std::atomic<int> failures{0};
       {
@@ -76,6 +77,7 @@ BOOST_AUTO_TEST_CASE(competing_prompt_updates_have_exactly_one_winner_per_seq) {
     int pipefd[2];
     BOOST_REQUIRE(::pipe(pipefd) == 0);
     pid_t pid = ::fork();
+    BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
     if (pid == 0) {
       ::close(pipefd[0]);
       Journal j(root.path(), "s", opt);

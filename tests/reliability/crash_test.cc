@@ -87,6 +87,7 @@ BOOST_AUTO_TEST_CASE(sigkill_never_loses_an_acknowledged_event) {
           int p[2];
           BOOST_REQUIRE(::pipe(p) == 0);
           pid_t pid = ::fork();
+          BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
           if (pid == 0) {
             ::close(p[0]);
             writer(root.path(), d, p[1], rng());

@@ -7,7 +7,10 @@
 // (session id, seq, hash) over a pipe. The driver SIGKILLs a random child at
 // a random moment and restarts it, for PJ_SOAK_SECONDS (default 20; the long
 // form is 1800). After each kill (the other children stopped with SIGSTOP,
-// so the files hold still) and at the end, for every session:
+// so the files hold still: each child has a process group of its own, which
+// nothing but the driver resumes, and a check whose folder changed while it
+// was read, or whose children were resumed, fails as such instead of judging
+// the library) and at the end, for every session:
 //   - it opens with a fresh SessionManager, and verify_session is ok (a torn
 //     tail allowed), with no snapshot problem;
 //   - every acknowledged (seq, hash) is in the journal exactly once, at that
@@ -21,6 +24,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +32,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -225,7 +230,11 @@ class Soak {
       for (auto& p : procs)
         if (p.fd >= 0) drain(p, false);
       check(/*all_dead=*/false);
-      for (Proc* p : stopped) ::kill(p->pid, SIGCONT);
+      for (Proc* p : stopped) {
+        if (resumed_by_someone_else(*p))
+          violation("child " + std::to_string(p->pid) + " was resumed by someone else while stopped for the check");
+        ::kill(p->pid, SIGCONT);
+      }
       for (Proc* p : ended) start(*p);
       start(victim);
     }
@@ -241,12 +250,24 @@ class Soak {
     int fds[2];
     BOOST_REQUIRE(::pipe(fds) == 0);
     unsigned seed = rng_();
+    const pid_t driver = ::getpid();
     pid_t pid = ::fork();
     BOOST_REQUIRE(pid >= 0);
     if (pid == 0) {
+      // A process group of its own. In the driver's group, a stopped child is
+      // resumed by the kernel (SIGHUP, then SIGCONT, to every member) when
+      // that group becomes orphaned, for instance when the shell that started
+      // the soak in the background exits: the files then change while they
+      // are checked. A group whose only member's parent (the driver) lives in
+      // another group of the same session is never orphaned while the driver
+      // lives; and the child dies with the driver.
+      ::setpgid(0, 0);
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != driver) ::_exit(0);
       ::close(fds[0]);
       Child(root_, ids_, fds[1], seed).run();
     }
+    ::setpgid(pid, pid);  // also here, so it holds before the first SIGSTOP
     ::close(fds[1]);
     ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
     p.pid = pid;
@@ -256,16 +277,34 @@ class Soak {
 
   // Stops a child (returns true), or reaps one that ended on its own (a
   // violation: children only ever die by SIGKILL) and returns false.
+  // A SIGCONT from someone else before the child stopped cancels the
+  // SIGSTOP, so it is sent again every half second rather than waited for
+  // forever.
   bool stop(Proc& p) {
-    ::kill(p.pid, SIGSTOP);
     int status = 0;
-    if (::waitpid(p.pid, &status, WUNTRACED) == p.pid && WIFSTOPPED(status)) return true;
+    for (pid_t r = 0; r == 0;) {
+      ::kill(p.pid, SIGSTOP);
+      const auto resend = Steady::now() + std::chrono::milliseconds(500);
+      for (auto pause = std::chrono::microseconds(50); (r = ::waitpid(p.pid, &status, WUNTRACED | WNOHANG)) == 0 &&
+                                                       Steady::now() < resend;
+           pause = std::min(2 * pause, std::chrono::microseconds(10000)))
+        std::this_thread::sleep_for(pause);
+    }
+    if (WIFSTOPPED(status)) return true;
     violation("a child ended on its own: exit " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
               ", signal " + std::to_string(WIFSIGNALED(status) ? WTERMSIG(status) : 0));
     drain(p, true);
     ::close(p.fd);
     p.fd = -1;
     return false;
+  }
+
+  // Whether a stopped child was continued since stop() saw it stop (a
+  // SIGCONT the driver did not send). Its own SIGCONT's report is cleared by
+  // the next stop.
+  static bool resumed_by_someone_else(const Proc& p) {
+    int status = 0;
+    return ::waitpid(p.pid, &status, WNOHANG | WCONTINUED) == p.pid && WIFCONTINUED(status);
   }
 
   void kill_and_reap(Proc& p) {
@@ -343,19 +382,29 @@ class Soak {
         if (key.first == id) violation("session " + id + " was acknowledged but has no journal");
       return;
     }
+    // Everything is read first, and judged only if no byte of the folder
+    // changed meanwhile: the check rests on the other children staying
+    // stopped (see start() and resumed_by_someone_else()).
+    const std::string before = folder_fingerprint(dir);
     // Opens with a fresh manager (snapshot plus tail).
     SessionManager m(root_);
     auto s = m.get_session(id);
-    // verify: ok, a torn tail allowed.
     auto report = verify_session(root_, id);
+    // Full replay from seq 0, snapshots ignored (the reader checks seqs are
+    // contiguous and the chain holds).
+    auto events = pjtest::read_events(root_, id);
+    const std::string after = folder_fingerprint(dir);
+    if (after != before) {
+      violation("the folder of " + id + " changed while it was checked, so this check proves nothing (was a stopped " +
+                "child resumed?):\n before:" + before + "\n after: " + after);
+      return;
+    }
+    // verify: ok, a torn tail allowed.
     if (!report.ok()) violation("verify " + id + ": " + report.problems.front().reason);
     for (const auto& p : report.problems)
       if (p.kind == VerifyProblem::Kind::kTornTail) ++n_.torn;
     n_.snapshots += report.snapshots_checked;
     if (!m.snapshot_problems().empty()) violation("snapshot problem in " + id + ": " + m.snapshot_problems()[0].reason);
-    // Full replay from seq 0, snapshots ignored (the reader checks seqs are
-    // contiguous and the chain holds).
-    auto events = pjtest::read_events(root_, id);
     n_.events += events.size();
     std::set<std::string> hashes;
     for (const auto& e : events)
@@ -377,13 +426,15 @@ class Soak {
                            json::serialize(s->to_dict()) != json::serialize(to_dict(replay(events)));
       if (differs) keep_evidence(id);
       if (s->version() != events.size()) {
-        std::string snaps;
-        for (auto q : list_snapshots(*default_file_system(), dir)) snaps += " " + std::to_string(q);
+        std::vector<SnapshotProblem> problems;
+        auto snap = load_newest_snapshot(*default_file_system(), dir, journal_path(root_, id), &problems);
         violation("get_session of " + id + " stands at seq " + std::to_string(s->version()) + ", a full replay at " +
-                  std::to_string(events.size()) + " (journal " +
-                  std::to_string(default_file_system()->open_read(journal_path(root_, id))->size()) +
-                  " bytes; snapshots:" + snaps + "; verify: " + std::to_string(report.events) + " events, " +
-                  std::to_string(report.problems.size()) + " problems)");
+                  std::to_string(events.size()) + " (newest usable snapshot: " +
+                  (snap ? "seq " + std::to_string(snap->position.seq) + " offset " +
+                              std::to_string(snap->position.offset)
+                        : std::string("none")) +
+                  ", " + std::to_string(problems.size()) + " unusable; verify: " + std::to_string(report.events) +
+                  " events, " + std::to_string(report.problems.size()) + " problems; folder:" + after + ")");
       }
       if (json::serialize(s->to_dict()) != json::serialize(to_dict(replay(events))))
         violation("get_session state differs from a full replay of " + id);
@@ -400,6 +451,26 @@ class Soak {
       if (::flock(fd, LOCK_EX | LOCK_NB) == 0) violation("stale temp file left after the open: " + id + "/" + name);
       ::close(fd);
     }
+  }
+
+  // Each file of a session folder with its size and SHA-256: equal
+  // fingerprints mean no byte changed. Snapshot temp files are left out: the
+  // open removes the dead victim's.
+  static std::string folder_fingerprint(const std::string& dir) {
+    auto names = default_file_system()->list_dir(dir);
+    std::sort(names.begin(), names.end());
+    std::string out;
+    for (const auto& name : names) {
+      if (name.ends_with(".tmp")) continue;
+      std::string bytes;
+      try {
+        bytes = pjtest::read_file(dir + "/" + name);
+      } catch (const std::exception&) {
+        bytes = "(unreadable)";
+      }
+      out += " " + name + ":" + std::to_string(bytes.size()) + ":" + pjtest::sha256_hex_of(bytes).substr(0, 12);
+    }
+    return out;
   }
 
   // Copies a session folder that failed a check to $PJ_SOAK_EVIDENCE (default

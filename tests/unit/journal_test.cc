@@ -302,6 +302,7 @@ BOOST_AUTO_TEST_CASE(concurrent_processes_lose_and_duplicate_nothing) {
   std::vector<pid_t> kids;
   for (int p = 0; p < kProcs; ++p) {
     pid_t pid = ::fork();
+    BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
     if (pid == 0) {
       int rc = 0;
       try {

@@ -70,6 +70,7 @@ BOOST_AUTO_TEST_CASE(a_mutation_is_on_disk_when_it_returns) {
   s->update_optimized_prompt("persisted without update_session");
   // A manager in another process sees it.
   pid_t pid = ::fork();
+  BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
   if (pid == 0) {
     SessionManager other(root.path(), opt);
     auto t = other.get_session("s");
