@@ -1,4 +1,5 @@
-// Soak (RELIABILITY-PLAN item 14): 4 child processes do random operations on
+// Soak (RELIABILITY-PLAN item 14): 4 child processes (1 to 3 threads each,
+// every thread with a SessionManager of its own) do random operations on
 // a few sessions through SessionManager (create_session, the seed's detached
 // session + update_session, add_feedback, prompt and input updates with
 // update_session, individual and comprehensive feedback, snapshot(),
@@ -191,6 +192,21 @@ class Child {
   std::map<std::string, std::shared_ptr<OptimizationSession>> held_;
 };
 
+// One child process: 1 to 3 threads, each a Child with a manager of its own
+// (session objects are shared within a manager, and a thread must read its
+// ack from an object no other thread mutates), all writing to one pipe (an
+// ack line is shorter than PIPE_BUF, so lines never interleave).
+[[noreturn]] void run_child(const std::string& root, const std::vector<std::string>& ids, int fd, unsigned seed) {
+  std::mt19937 rng(seed);
+  const unsigned n = 1 + rng() % 3;
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < n; ++i) {
+    unsigned s = rng();
+    threads.emplace_back([&root, &ids, fd, s] { Child(root, ids, fd, s).run(); });
+  }
+  Child(root, ids, fd, rng()).run();
+}
+
 // ------------------------------------------------------------------ driver
 
 struct Proc {
@@ -265,7 +281,7 @@ class Soak {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (::getppid() != driver) ::_exit(0);
       ::close(fds[0]);
-      Child(root_, ids_, fds[1], seed).run();
+      run_child(root_, ids_, fds[1], seed);
     }
     ::setpgid(pid, pid);  // also here, so it holds before the first SIGSTOP
     ::close(fds[1]);
