@@ -14,6 +14,7 @@
 #include "promptjournal/options.h"
 #include "promptjournal/projector.h"
 #include "promptjournal/promptomatix.h"
+#include "promptjournal/salvage.h"
 #include "promptjournal/session.h"
 #include "promptjournal/session_manager.h"
 #include "promptjournal/snapshot.h"

@@ -75,8 +75,8 @@ BOOST_FIXTURE_TEST_SUITE(cli, Cli)
 
 BOOST_AUTO_TEST_CASE(help_names_every_command_and_the_exit_codes) {
   Result r = ok("--help");
-  for (auto c : {"list", "show", "log", "history", "diff", "audit", "verify", "snapshot", "follow", "create",
-                 "feedback", "set-prompt", "set-input", "import", "export"}) {
+  for (auto c : {"list", "show", "log", "history", "diff", "audit", "verify", "salvage", "snapshot", "follow",
+                 "create", "feedback", "set-prompt", "set-input", "import", "export"}) {
     BOOST_TEST(r.out.find(std::string("  ") + c + " ") != std::string::npos, c);
     Result sub = ok(std::string(c) + " --help");
     BOOST_TEST(sub.out.find("Usage") != std::string::npos, c);
@@ -239,6 +239,48 @@ BOOST_AUTO_TEST_CASE(verify_names_the_line_and_byte_of_damage_and_exits_1) {
              std::string::npos, r.out);
   BOOST_TEST(run("audit s1").rc == 1);
   BOOST_TEST(run("set-prompt s1 --text more").rc == 1);  // nothing appended after damage
+}
+
+BOOST_AUTO_TEST_CASE(salvage_recovers_the_events_after_damage_into_a_new_session) {
+  make_session();
+  std::string text = pjtest::read_file(journal());
+  std::size_t line2 = text.find('\n') + 1;
+  text[text.find("You are a classifier", line2)] = 'Y' + 1;  // line 2 of 4 damaged
+  pjtest::write_file(journal(), text);
+  Result dry = ok("salvage s1 --dry-run");
+  BOOST_TEST(dry.out.find("3 events recovered, 1 line not recovered") != std::string::npos, dry.out);
+  BOOST_TEST(dry.out.find("not recovered: line 2 (byte " + std::to_string(line2)) != std::string::npos, dry.out);
+  BOOST_TEST(dry.out.find("lost: seq 2") != std::string::npos, dry.out);
+  BOOST_TEST(dry.out.find("dry run: nothing written") != std::string::npos, dry.out);
+  BOOST_TEST(!boost::filesystem::exists(root + "/s1-salvaged"));
+  Result r = ok("salvage s1");
+  BOOST_TEST(r.out.find("wrote " + root + "/s1-salvaged/events.jsonl: 3 events") != std::string::npos, r.out);
+  BOOST_TEST(pjtest::read_file(journal()) == text);  // the source is unchanged
+  BOOST_TEST(ok("verify s1-salvaged").out.find("ok    s1-salvaged  3 events") != std::string::npos);
+  auto state = json::parse(ok("show s1-salvaged").out).as_object();
+  BOOST_TEST(state.at("latest_optimized_prompt").as_string() ==
+             "You are a sentiment classifier. Answer positive or negative.");
+  BOOST_TEST(state.at("latest_human_feedback").as_array().size() == 1u);
+  ok("set-prompt s1-salvaged --text 'goes on'");  // a sound session: it takes appends
+  // The target is never written over; --to names another; --json is one document.
+  Result again = run("salvage s1");
+  BOOST_TEST(again.rc == 1);
+  BOOST_TEST(again.err.find("already has a journal (name another with --to)") != std::string::npos, again.err);
+  auto j = json::parse(ok("--json salvage s1 --to s1-b").out).as_object();
+  BOOST_TEST(j.at("recovered").as_int64() == 3);
+  BOOST_TEST(j.at("readable").as_int64() == 1);
+  BOOST_TEST(j.at("missing").as_array().size() == 1u);
+  BOOST_TEST(j.at("skipped").as_array()[0].as_object().at("line").as_int64() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(salvage_of_a_sound_journal_writes_nothing) {
+  make_session();
+  Result r = ok("salvage s1");
+  BOOST_TEST(r.out.find("nothing to salvage") != std::string::npos, r.out);
+  BOOST_TEST(!boost::filesystem::exists(root + "/s1-salvaged"));
+  BOOST_TEST(ok("salvage --help").out.find("meta.salvaged_from") != std::string::npos);
+  BOOST_TEST(run("salvage nope").rc == 1);
+  BOOST_TEST(run("salvage").rc == 2);
 }
 
 BOOST_AUTO_TEST_CASE(verify_reports_a_torn_tail_without_failing) {

@@ -35,6 +35,7 @@ void register_history(CLI::App&, Globals&, int*);
 void register_diff(CLI::App&, Globals&, int*);
 void register_audit(CLI::App&, Globals&, int*);
 void register_verify(CLI::App&, Globals&, int*);
+void register_salvage(CLI::App&, Globals&, int*);
 void register_snapshot(CLI::App&, Globals&, int*);
 void register_follow(CLI::App&, Globals&, int*);
 void register_write_commands(CLI::App&, Globals&, int*);  // create, feedback, set-prompt, set-input

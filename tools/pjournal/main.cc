@@ -35,11 +35,14 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global options may follow the command
   for (auto reg : {pjournal::register_list, pjournal::register_show, pjournal::register_log,
                    pjournal::register_history, pjournal::register_diff, pjournal::register_audit,
-                   pjournal::register_verify, pjournal::register_snapshot, pjournal::register_follow,
+                   pjournal::register_verify, pjournal::register_salvage,
+                   pjournal::register_snapshot, pjournal::register_follow,
                    pjournal::register_write_commands, pjournal::register_import,
                    pjournal::register_export})
     reg(app, g, &exit_code);
-  for (auto* sub : app.get_subcommands({})) sub->footer(kFooter);
+  // A command's own footer (what it does in more words) comes first.
+  for (auto* sub : app.get_subcommands({}))
+    sub->footer(sub->get_footer().empty() ? std::string(kFooter) : sub->get_footer() + "\n\n" + kFooter);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
