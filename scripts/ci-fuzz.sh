@@ -9,7 +9,7 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWit
   -DPROMPTJOURNAL_BUILD_FUZZERS=ON -DPROMPTJOURNAL_SANITIZE=address,undefined \
   -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DPROMPTJOURNAL_BUILD_TESTS=ON \
   -DPROMPTJOURNAL_BUILD_TOOLS=OFF -DPROMPTJOURNAL_BUILD_BENCHMARKS=OFF -DPROMPTJOURNAL_INSTALL=OFF >/dev/null
-targets=(event_line journal snapshot import)
+targets=(event_line journal snapshot import session_id)
 cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}"
 for t in "${targets[@]}"; do
   work=build-fuzz/corpus-$t

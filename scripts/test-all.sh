@@ -2,7 +2,7 @@
 # Builds promptjournal and runs every test suite (unit, CLI, compatibility,
 # HTML in headless Chromium, reliability, fuzz corpora, package), then again
 # under AddressSanitizer + UndefinedBehaviorSanitizer, the concurrency suite
-# under ThreadSanitizer, and each libFuzzer target for a short time.
+# under ThreadSanitizer, and each libFuzzer target for a minute.
 # This is the README's test command and what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ cmake --build build-asan -j2
 # The short form of the reliability suite (fewer crash and power-loss trials,
 # 4 damage patterns per crash point instead of 20: 2,224 crash states).
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PJ_CRASH_TRIALS=8 \
-  PJ_POWER_TRIALS=60 PJ_CRASH_PATTERNS=4 PJ_FLIP_TRIALS=600 PJ_SOAK_SECONDS=10 ctest --output-on-failure -j2 -LE browser)
+  PJ_POWER_TRIALS=60 PJ_CRASH_PATTERNS=4 PJ_FLIP_TRIALS=600 PJ_SALVAGE_TRIALS=200 PJ_SOAK_SECONDS=10 ctest --output-on-failure -j2 -LE browser)
 
 echo "== concurrency suite under ThreadSanitizer"
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPROMPTJOURNAL_SANITIZE=thread \
@@ -32,4 +32,4 @@ cmake --build build-tsan -j2 --target pj_reliability_tests
 TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/reliability/pj_reliability_tests --run_test=concurrency --report_level=short
 
 echo "== fuzzing (libFuzzer, ASan + UBSan)"
-PJ_FUZZ_SECONDS=${PJ_FUZZ_SECONDS:-20} bash scripts/ci-fuzz.sh
+PJ_FUZZ_SECONDS=${PJ_FUZZ_SECONDS:-60} bash scripts/ci-fuzz.sh

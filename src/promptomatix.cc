@@ -103,11 +103,13 @@ ImportResult detail::import_file(SessionManager& manager, const std::string& pat
     return refuse(r, std::string(e.what()) + " (import it with --as NEW_ID)");
   }
   state.session_id = r.session_id;
-  if (!opt.keep_secrets) {
-    std::vector<std::string> keys;
-    state.config = state.config.redacted(&keys);
-    for (const auto& k : keys)
-      r.warnings.push_back({"config." + k, "a credential; replaced by [REDACTED] (use --keep-secrets to keep it)"});
+  {
+    Config redacted = state.config.redacted(&r.credentials);
+    if (!opt.keep_secrets) {
+      state.config = std::move(redacted);
+      for (const auto& k : r.credentials)
+        r.warnings.push_back({"config." + k, "a credential; replaced by [REDACTED] (use --keep-secrets to keep it)"});
+    }
   }
   std::vector<EventData> events = events_for_state(state);
   r.events = events.size();

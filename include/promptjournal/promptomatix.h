@@ -59,6 +59,9 @@ struct ImportResult {
   std::string source_sha256;
   std::uint64_t events = 0;
   std::vector<ImportWarning> warnings;
+  // Config keys of the source file that hold a credential in plain text
+  // (is_secret_key, a non-empty string), whether or not it was kept.
+  std::vector<std::string> credentials;
   std::string message;  // why it was refused or left unchanged
 };
 

@@ -116,6 +116,28 @@ BOOST_AUTO_TEST_CASE(create_with_a_config_redacts_its_credentials) {
   BOOST_TEST(ok("show s1").out.find("[REDACTED]") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_credential_in_a_file_other_users_can_read_is_warned_about) {
+  namespace bfs = boost::filesystem;
+  std::string cfg = dir / "config.json", plain = dir / "plain.json", src = dir / "session.json";
+  pjtest::write_file(cfg, R"({"model_name":"gpt-4o","model_api_key":"sk-TEST-cli-0002"})");
+  pjtest::write_file(plain, R"({"model_name":"gpt-4o"})");
+  bfs::copy_file(pjtest::data_path("corpus/1795522344.5443594.json"), src);
+  for (const auto& f : {cfg, plain, src}) bfs::permissions(f, bfs::perms(0644));
+  Result r = ok("create s1 --input in --config '" + cfg + "'");
+  BOOST_TEST(r.err.find("warning: " + cfg + " (mode 0644) can be read by other users") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("model_api_key") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("sk-TEST") == std::string::npos);  // the warning names the key, never the value
+  BOOST_TEST(ok("create s2 --input in --config '" + plain + "'").err.empty());  // no credential: no warning
+  Result imp = ok("import '" + src + "'");
+  BOOST_TEST(imp.err.find("(mode 0644) can be read by other users and holds credentials") != std::string::npos,
+             imp.err);
+  // Readable by its owner only: nothing to warn about.
+  bfs::permissions(cfg, bfs::perms(0600));
+  bfs::permissions(src, bfs::perms(0600));
+  BOOST_TEST(ok("create s3 --input in --config '" + cfg + "'").err.empty());
+  BOOST_TEST(ok("import --as s4 '" + src + "'").err.empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_stale_expect_seq_exits_3_and_writes_nothing) {
   make_session();
   std::string before = pjtest::read_file(journal());

@@ -65,6 +65,7 @@ void register_import(CLI::App& app, Globals& g, int* exit_code) {
       if (progress) std::cerr << "\rimporting " << (i + 1) << "/" << files.size() << std::flush;
       auto r = promptjournal::import_promptomatix_file(m, files[i], opt);
       ++counts[static_cast<int>(r.outcome)];
+      std::cerr << exposed_credentials_warning(files[i], r.credentials);
       if (!r.warnings.empty()) ++warned;
       if (g.json) {
         json::array w;

@@ -78,6 +78,9 @@ void register_create(CLI::App& app, Globals& g, int* exit_code) {
       auto v = json::parse(read_input_file(a->config_file), ec);
       if (ec || !v.is_object()) throw std::runtime_error(a->config_file + ": not a JSON object");
       config = promptjournal::Config(v.get_object());
+      std::vector<std::string> keys;
+      config.redacted(&keys);
+      std::cerr << exposed_credentials_warning(a->config_file, keys);
     }
     auto m = open_manager(g, false);
     try {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/filesystem.hpp>
 #include <boost/json.hpp>
 
 #include "promptjournal/errors.h"
@@ -168,6 +169,20 @@ std::string read_input_file(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string exposed_credentials_warning(const std::string& path, const std::vector<std::string>& keys) {
+  namespace bfs = boost::filesystem;
+  boost::system::error_code ec;
+  const auto perms = bfs::status(path, ec).permissions();
+  if (ec || keys.empty() || (perms & (bfs::group_read | bfs::others_read)) == 0) return {};
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(perms & bfs::perms_mask));
+  std::string names;
+  for (const auto& k : keys) names += (names.empty() ? "" : ", ") + k;
+  return "pjournal: warning: " + path + " (mode " + mode + ") can be read by other users and holds " +
+         (keys.size() == 1 ? "a credential" : "credentials") + " in plain text (config: " + names +
+         "); restrict it with chmod 600, or delete it once it is no longer needed\n";
 }
 
 }  // namespace pjournal

@@ -54,6 +54,11 @@ std::string render_diff(const std::vector<promptjournal::DiffSegment>& d, bool l
 // failure never leaves a half-written file; throws a one-line error.
 void write_file_atomically(const std::string& path, const std::string& bytes);
 
+// A warning for stderr when the file at `path` may be read by its group or by
+// others and holds the credentials `keys` (config key names) in plain text;
+// empty when there is nothing to warn about.
+std::string exposed_credentials_warning(const std::string& path, const std::vector<std::string>& keys);
+
 // Reads a whole file named on the command line; throws a one-line error.
 std::string read_input_file(const std::string& path);
 
