@@ -1,6 +1,7 @@
 #include "promptjournal/salvage.h"
 
 #include <algorithm>
+#include <array>
 
 #include <boost/json.hpp>
 
@@ -76,10 +77,17 @@ class LineScanner {
 
 // An intact line of the source: enough to choose it and to read it again.
 struct Candidate {
+  using Hash = std::array<char, 64>;  // hex, as in the line: no allocation per event
   std::uint64_t seq = 0;
-  std::string hash, prev;
+  Hash hash{}, prev{};
   std::uint64_t line = 0, offset = 0, bytes = 0;
 };
+
+Candidate::Hash to_hash(std::string_view hex) {
+  Candidate::Hash h{};
+  std::copy_n(hex.begin(), std::min(hex.size(), h.size()), h.begin());
+  return h;
+}
 
 SalvageSkip skip(const LineScanner& s, std::uint64_t line, std::optional<std::uint64_t> seq, std::string why) {
   return {line, s.start(), s.length(), seq, std::move(why)};
@@ -120,7 +128,7 @@ std::vector<Candidate> scan(File& file, const std::string& source_id, SalvageRep
       ++r.readable;
       chain = e->hash;
     }
-    out.push_back({e->seq, std::move(e->hash), std::move(e->prev), n, s.start(), s.length()});
+    out.push_back({e->seq, to_hash(e->hash), to_hash(e->prev), n, s.start(), s.length()});
   }
   r.tail_bytes = s.tail_bytes();
   return out;
@@ -131,7 +139,7 @@ std::vector<Candidate> scan(File& file, const std::string& source_id, SalvageRep
 std::vector<Candidate> choose(std::vector<Candidate> all, SalvageReport& r) {
   std::stable_sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) { return a.seq < b.seq; });
   std::vector<Candidate> kept;
-  std::string chain{kGenesisHash};
+  Candidate::Hash chain = to_hash(kGenesisHash);
   for (auto it = all.begin(); it != all.end();) {
     auto end = std::find_if(it, all.end(), [&](const Candidate& c) { return c.seq != it->seq; });
     auto pick = std::find_if(it, end, [&](const Candidate& c) { return c.prev == chain; });
@@ -256,13 +264,13 @@ SalvageReport salvage_session(const std::string& root, const std::string& source
   std::string buf, line, error;
   SessionState state;
   std::uint64_t last_seq = 0;
-  std::string last_hash{kGenesisHash};
+  Candidate::Hash last_hash = to_hash(kGenesisHash);
   for (const Candidate& c : kept) {
     line.resize(static_cast<std::size_t>(c.bytes));
     if (file->read_at(line.data(), line.size(), c.offset) != line.size())
       throw JournalError::io("the journal shrank during the salvage", source, 0);
     auto e = decode_event_line(line, true, &error);
-    if (!e || e->hash != c.hash)
+    if (!e || to_hash(e->hash) != c.hash)
       throw JournalError::corrupt("line " + std::to_string(c.line) + " changed during the salvage", {source, c.line, c.offset, c.seq});
     try {
       apply(state, opt.target_id, e->data);
