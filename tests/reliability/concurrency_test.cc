@@ -74,12 +74,7 @@ BOOST_AUTO_TEST_CASE(competing_prompt_updates_have_exactly_one_winner_per_seq) {
   std::vector<pid_t> kids;
   std::vector<int> fds;
   for (int p = 0; p < procs; ++p) {
-    int pipefd[2];
-    BOOST_REQUIRE(::pipe(pipefd) == 0);
-    pid_t pid = ::fork();
-    BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
-    if (pid == 0) {
-      ::close(pipefd[0]);
+    auto child = pjtest::spawn_with_pipe([&](int out) {
       Journal j(root.path(), "s", opt);
       for (std::uint64_t seq = 1; seq <= static_cast<std::uint64_t>(rounds); ++seq) {
         char outcome = 'L';
@@ -91,7 +86,7 @@ BOOST_AUTO_TEST_CASE(competing_prompt_updates_have_exactly_one_winner_per_seq) {
           if (e.kind() != ErrorKind::kConflict) ::_exit(2);
           (void)size_before;
         }
-        if (::write(pipefd[1], &outcome, 1) != 1) ::_exit(3);
+        if (::write(out, &outcome, 1) != 1) ::_exit(3);
         // Everyone moves on to the next seq once it exists.
         while (j.head().seq <= seq) {
           try {
@@ -100,11 +95,9 @@ BOOST_AUTO_TEST_CASE(competing_prompt_updates_have_exactly_one_winner_per_seq) {
           }
         }
       }
-      ::_exit(0);
-    }
-    ::close(pipefd[1]);
-    kids.push_back(pid);
-    fds.push_back(pipefd[0]);
+    });
+    kids.push_back(child.pid);
+    fds.push_back(child.fd);
   }
   int wins = 0, losses = 0;
   for (std::size_t i = 0; i < kids.size(); ++i) {

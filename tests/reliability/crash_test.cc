@@ -84,17 +84,10 @@ BOOST_AUTO_TEST_CASE(sigkill_never_loses_an_acknowledged_event) {
         std::vector<pid_t> pids;
         std::vector<int> fds;
         for (int w = 0; w < writers; ++w) {
-          int p[2];
-          BOOST_REQUIRE(::pipe(p) == 0);
-          pid_t pid = ::fork();
-          BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
-          if (pid == 0) {
-            ::close(p[0]);
-            writer(root.path(), d, p[1], rng());
-          }
-          ::close(p[1]);
-          pids.push_back(pid);
-          fds.push_back(p[0]);
+          const unsigned seed = rng();
+          auto child = pjtest::spawn_with_pipe([&](int out) { writer(root.path(), d, out, seed); });
+          pids.push_back(child.pid);
+          fds.push_back(child.fd);
         }
         std::this_thread::sleep_for(std::chrono::microseconds(rng() % 300000));
         for (pid_t pid : pids) ::kill(pid, SIGKILL);

@@ -2,6 +2,11 @@
 #ifndef PROMPTJOURNAL_TESTS_RELIABILITY_UTIL_H_
 #define PROMPTJOURNAL_TESTS_RELIABILITY_UTIL_H_
 
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -24,6 +29,27 @@ inline std::vector<promptjournal::Event> read_events(const std::string& root, co
   auto r = j.reader();
   while (auto e = r->next()) out.push_back(*e);
   return out;
+}
+
+// A child process that runs body(write end of a pipe) and then _exits 0
+// (body may _exit itself); the parent gets its pid and the pipe's read end.
+struct Spawned {
+  pid_t pid;
+  int fd;
+};
+template <class Body>
+Spawned spawn_with_pipe(Body&& body) {
+  int p[2];
+  BOOST_REQUIRE(::pipe(p) == 0);
+  const pid_t pid = ::fork();
+  BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
+  if (pid == 0) {
+    ::close(p[0]);
+    body(p[1]);
+    ::_exit(0);
+  }
+  ::close(p[1]);
+  return {pid, p[0]};
 }
 
 inline promptjournal::EventData created() {

@@ -83,23 +83,15 @@ BOOST_AUTO_TEST_CASE(a_kill_during_a_snapshot_leaves_the_old_or_the_new_one_whol
   int mid_snapshot = 0, reported = 0;
   std::size_t checked = 0;
   for (int t = 0; t < trials; ++t) {
-    int p[2];
-    BOOST_REQUIRE(::pipe(p) == 0);
-    pid_t pid = ::fork();
-    BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
-    if (pid == 0) {
-      ::close(p[0]);
-      snapshot_writer(root.path(), p[1]);
-    }
-    ::close(p[1]);
+    auto [pid, fd] = pjtest::spawn_with_pipe([&](int out) { snapshot_writer(root.path(), out); });
     std::this_thread::sleep_for(std::chrono::microseconds(rng() % 120000));
     ::kill(pid, SIGKILL);
     int status = 0;
     BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
     BOOST_REQUIRE_MESSAGE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
                           "the writer died on its own: exit " << (WIFEXITED(status) ? WEXITSTATUS(status) : -1));
-    const std::uint64_t done = last_reported(p[0]);
-    ::close(p[0]);
+    const std::uint64_t done = last_reported(fd);
+    ::close(fd);
     if (done > 0) ++reported;
 
     Folder before = look(dir);
