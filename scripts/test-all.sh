@@ -22,7 +22,7 @@ cmake --build build-asan -j2
 # The short form of the reliability suite (fewer crash and power-loss trials,
 # 4 damage patterns per crash point instead of 20: 2,224 crash states).
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PJ_CRASH_TRIALS=8 \
-  PJ_POWER_TRIALS=60 PJ_CRASH_PATTERNS=4 PJ_FLIP_TRIALS=600 PJ_SALVAGE_TRIALS=200 PJ_SNAPSHOT_KILLS=30 PJ_SOAK_SECONDS=10 ctest --output-on-failure -j2 -LE browser)
+  PJ_POWER_TRIALS=60 PJ_CRASH_PATTERNS=4 PJ_FLIP_TRIALS=600 PJ_SALVAGE_TRIALS=200 PJ_SALVAGE_KILLS=10 PJ_SNAPSHOT_KILLS=30 PJ_SOAK_SECONDS=10 ctest --output-on-failure -j2 -LE browser)
 
 echo "== concurrency suite under ThreadSanitizer"
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPROMPTJOURNAL_SANITIZE=thread \

@@ -31,8 +31,9 @@ inline std::vector<promptjournal::Event> read_events(const std::string& root, co
   return out;
 }
 
-// A child process that runs body(write end of a pipe) and then _exits 0
-// (body may _exit itself); the parent gets its pid and the pipe's read end.
+// A child process that runs body(write end of a pipe) and then _exits 0, or
+// 99 if body throws (never unwinding into the test framework's copy in the
+// child); body may _exit itself. The parent gets its pid and the read end.
 struct Spawned {
   pid_t pid;
   int fd;
@@ -45,7 +46,11 @@ Spawned spawn_with_pipe(Body&& body) {
   BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
   if (pid == 0) {
     ::close(p[0]);
-    body(p[1]);
+    try {
+      body(p[1]);
+    } catch (...) {
+      ::_exit(99);
+    }
     ::_exit(0);
   }
   ::close(p[1]);

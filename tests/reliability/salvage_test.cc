@@ -3,6 +3,9 @@
 // source never changes, and a failed salvage leaves no target journal.
 #include "promptjournal/salvage.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -10,6 +13,7 @@
 #include <filesystem>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "fault_fs.h"
 #include "promptjournal/projector.h"
@@ -308,6 +312,43 @@ BOOST_AUTO_TEST_CASE(a_failed_write_leaves_no_target_journal_and_a_retry_succeed
   d.run("t");
   d.expect_target(all_but(20, {5}));
   BOOST_TEST(pjtest::read_file(d.path) == bad);
+}
+
+BOOST_AUTO_TEST_CASE(a_salvage_killed_at_any_moment_leaves_all_of_the_new_journal_or_none) {
+  Salvage d(3000);
+  std::string bad = d.good;
+  bad[d.start(1500) + 7] ^= 8;
+  pjtest::write_file(d.path, bad);
+  const int trials = pjtest::env_count("PJ_SALVAGE_KILLS", 40);
+  std::mt19937 rng(5);
+  int whole = 0, none = 0;
+  for (int t = 0; t < trials; ++t) {
+    std::filesystem::remove_all(d.root / "t");
+    auto child = pjtest::spawn_with_pipe([&](int) {
+      SalvageOptions o;
+      o.target_id = "t";
+      salvage_session(d.root.path(), "s", o);
+    });
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 150000));
+    ::kill(child.pid, SIGKILL);
+    int status = 0;
+    BOOST_REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
+    ::close(child.fd);
+    BOOST_REQUIRE_MESSAGE(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0),
+                          "the salvage failed on its own: exit " << WEXITSTATUS(status));
+    if (std::filesystem::exists(d.root / "t/events.jsonl")) {
+      ++whole;  // the rename happened: all of it is there
+    } else {
+      ++none;   // a new salvage goes on over what the killed one left
+      d.run("t");
+    }
+    d.expect_target(all_but(3000, {1500}));
+    for (const auto& f : std::filesystem::directory_iterator(d.root / "t"))
+      BOOST_TEST(f.path().extension() != ".tmp", f.path());
+  }
+  BOOST_TEST_MESSAGE("salvage kills: " << trials << " salvages killed, " << whole << " had renamed the whole new journal into place, "
+                                       << none << " left none (then salvaged again)");
+  BOOST_TEST(none > 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
