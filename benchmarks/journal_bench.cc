@@ -1,5 +1,5 @@
-// Google Benchmark suite: the journal's append, open, time travel and verify,
-// each next to its floor and to SQLite, in one run. Sizes go up to
+// Google Benchmark suite: the journal's append, open, time travel, verify and
+// salvage, each next to its floor (and verify) and to SQLite, in one run. Sizes go up to
 // $PJ_BENCH_MAX_EVENTS (default 10^6; CI's smoke run uses 1000).
 // Figures and the commands that made them: benchmarks/RESULTS.md.
 #include <benchmark/benchmark.h>
@@ -11,6 +11,7 @@
 
 #include "baselines.h"
 #include "promptjournal/journal.h"
+#include "promptjournal/salvage.h"
 #include "promptjournal/session_manager.h"
 #include "promptjournal/verify.h"
 #include "workload.h"
@@ -163,6 +164,26 @@ void BM_Verify(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * pjbench::file_size(root + "/s/events.jsonl")));
 }
 
+// Salvage of the same journal as verify: a dry run (both passes over the
+// source, no output) and a real one (written without fsync, read back).
+void BM_Salvage(benchmark::State& state, bool write) {
+  auto n = static_cast<std::uint64_t>(state.range(0));
+  std::string root = pjbench::journal_root(Mix::kEdits, n);
+  pj::SalvageOptions o;
+  o.target_id = "salvaged";
+  o.dry_run = !write;
+  o.durability = pj::Durability::kNone;
+  for (auto _ : state) {
+    auto r = pj::salvage_session(root, "s", o);
+    if (r.recovered != n) state.SkipWithError("salvage recovered less than the journal holds");
+    state.PauseTiming();
+    pjbench::remove_tree(root + "/salvaged");
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * pjbench::file_size(root + "/s/events.jsonl")));
+}
+
 void BM_ReplaySqlite(benchmark::State& state) {
   auto n = static_cast<std::uint64_t>(state.range(0));
   std::string path = pjbench::bench_dir() + "/sqlite-edits-" + std::to_string(n) + ".db";
@@ -208,6 +229,8 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("floor/parse", BM_ParseFloor, false)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("floor/parse_sha256", BM_ParseFloor, true)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("verify", BM_Verify)->Arg(n)->Unit(unit);
+    benchmark::RegisterBenchmark("salvage/dry_run", BM_Salvage, false)->Arg(n)->Unit(unit);
+    benchmark::RegisterBenchmark("salvage/write", BM_Salvage, true)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("time_travel/middle", BM_TimeTravelMiddle)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("sqlite/replay", BM_ReplaySqlite)->Arg(n)->Unit(unit);
   }
