@@ -15,7 +15,8 @@
 // The source is never changed: salvage only writes the target, whose journal
 // goes to a locked temp file, is read back and checked, fsynced and renamed
 // into place, so after a crash the target has the whole salvaged journal or
-// none. Memory: one line, plus about 170 bytes per event of the source.
+// none. Memory: one line, about 170 bytes per event of the source, and the
+// session state (as any open of the session holds).
 //
 // Thread-safety: reentrant; nobody else may write the target while salvage
 // runs. Errors: JournalError: kInvalidSessionId; kInvalidArgument (the target
