@@ -8,7 +8,6 @@
 #include "file_names.h"
 #include "promptjournal/event.h"
 #include "promptjournal/feedback.h"
-#include "promptjournal/projector.h"
 
 namespace promptjournal {
 
@@ -115,6 +114,9 @@ std::vector<Candidate> scan(File& file, const std::string& source_id, SalvageRep
       unbroken = false;
       continue;
     }
+    // The projector's only rules about order: session_created is seq 1 and
+    // only there. Enforced here, every event taken applies, so no state needs
+    // to be folded (it would cost as much memory as the session).
     const bool created = std::holds_alternative<SessionCreated>(e->data);
     if (created != (e->seq == 1)) {
       r.skipped.push_back(skip(s, n, e->seq,
@@ -136,10 +138,13 @@ std::vector<Candidate> scan(File& file, const std::string& source_id, SalvageRep
 
 // Orders the candidates by seq and keeps one per seq: the one chained to the
 // one kept before it, else the first in the file. The others are skipped.
-std::vector<Candidate> choose(std::vector<Candidate> all, SalvageReport& r) {
-  std::stable_sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) { return a.seq < b.seq; });
-  std::vector<Candidate> kept;
+// In place: no second list of the size of the journal.
+void choose(std::vector<Candidate>& all, SalvageReport& r) {
+  std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
+    return a.seq != b.seq ? a.seq < b.seq : a.line < b.line;  // equal seqs in file order
+  });
   Candidate::Hash chain = to_hash(kGenesisHash);
+  auto kept = all.begin();  // never ahead of the group being read
   for (auto it = all.begin(); it != all.end();) {
     auto end = std::find_if(it, all.end(), [&](const Candidate& c) { return c.seq != it->seq; });
     auto pick = std::find_if(it, end, [&](const Candidate& c) { return c.prev == chain; });
@@ -152,10 +157,10 @@ std::vector<Candidate> choose(std::vector<Candidate> all, SalvageReport& r) {
       r.skipped.push_back({o->line, o->offset, o->bytes, o->seq, std::move(why)});
     }
     chain = pick->hash;
-    kept.push_back(std::move(*pick));
+    *kept++ = *pick;
     it = end;
   }
-  return kept;
+  all.erase(kept, all.end());
 }
 
 json::object salvaged_meta(json::object meta, const std::string& source_id, const Event& e) {
@@ -254,7 +259,8 @@ SalvageReport salvage_session(const std::string& root, const std::string& source
     throw JournalError(ErrorKind::kAlreadyExists, "session '" + opt.target_id + "' already has a journal",
                        {r.journal, {}, {}, {}});
   auto file = fs->open_read(source);
-  std::vector<Candidate> kept = choose(scan(*file, source_id, r), r);
+  std::vector<Candidate> kept = scan(*file, source_id, r);
+  choose(kept, r);
   if (kept.empty() || kept.front().seq != 1)
     throw JournalError::corrupt("nothing to salvage: the session's first event (session_created, seq 1) is not intact",
                                 {source, {}, {}, 1});
@@ -262,7 +268,6 @@ SalvageReport salvage_session(const std::string& root, const std::string& source
   std::optional<TargetWriter> out;
   if (!opt.dry_run) out.emplace(*fs, root, dir, r.journal, opt.durability);
   std::string buf, line, error;
-  SessionState state;
   std::uint64_t last_seq = 0;
   Candidate::Hash last_hash = to_hash(kGenesisHash);
   for (const Candidate& c : kept) {
@@ -272,12 +277,6 @@ SalvageReport salvage_session(const std::string& root, const std::string& source
     auto e = decode_event_line(line, true, &error);
     if (!e || to_hash(e->hash) != c.hash)
       throw JournalError::corrupt("line " + std::to_string(c.line) + " changed during the salvage", {source, c.line, c.offset, c.seq});
-    try {
-      apply(state, opt.target_id, e->data);
-    } catch (const JournalError& bad) {
-      r.skipped.push_back({c.line, c.offset, c.bytes, c.seq, "does not apply to the state: " + bad.reason()});
-      continue;
-    }
     if (c.seq != last_seq + 1) {
       r.missing.emplace_back(last_seq + 1, c.seq - 1);
       r.breaks.push_back({c.seq, "seq " + std::to_string(last_seq + 1) +

@@ -6,8 +6,9 @@
 // grammar, the field types, a known type, its own hash) and names the source
 // session. The intact events are taken in the order of their seq (of two that
 // claim one seq, the one chained to the event kept before it, else the first
-// in the file), from the source's session_created on, each only if it applies
-// to the state (the projector's rules). They become the journal of a new
+// in the file), from the source's session_created on (session_created counts
+// only at seq 1, any other type only elsewhere: the projector's rules of
+// order, so every event taken applies). They become the journal of a new
 // session: renumbered from 1 and chained anew, with `at`, `meta` and `data`
 // unchanged and meta "salvaged_from" naming the source session, seq and hash
 // of each (docs/FORMAT.md, "Salvaged journals").
@@ -15,8 +16,7 @@
 // The source is never changed: salvage only writes the target, whose journal
 // goes to a locked temp file, is read back and checked, fsynced and renamed
 // into place, so after a crash the target has the whole salvaged journal or
-// none. Memory: one line, about 170 bytes per event of the source, and the
-// session state (as any open of the session holds).
+// none. Memory: one line plus about 170 bytes per event of the source.
 //
 // Thread-safety: reentrant; nobody else may write the target while salvage
 // runs. Errors: JournalError: kInvalidSessionId; kInvalidArgument (the target
@@ -83,11 +83,6 @@ struct SalvageReport {
   Position head;                    // the target's head (also in a dry run)
   bool written = false;             // the target's journal was written
   std::string journal;              // the target's journal path
-  // True when every complete line was recovered in an unbroken chain: the
-  // source had nothing for salvage to mend (at most a torn tail).
-  bool complete() const noexcept {
-    return skipped.empty() && breaks.empty() && missing.empty() && recovered == lines;
-  }
 };
 
 SalvageReport salvage_session(const std::string& root, const std::string& source_id,
