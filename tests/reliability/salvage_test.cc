@@ -185,6 +185,25 @@ BOOST_AUTO_TEST_CASE(swapped_lines_are_put_back_in_seq_order_and_copies_dropped)
   d.expect_target(all_but(30, {}));
 }
 
+BOOST_AUTO_TEST_CASE(of_two_intact_events_with_one_seq_the_one_chained_to_the_history_is_taken) {
+  Salvage d(30);
+  // An intact line claiming seq 5 that was not written after seq 4 (its
+  // prev is another event's hash), placed before the real seq 5.
+  Event stray = d.events[4];
+  stray.prev = d.events[0].hash;
+  stray.data = pjtest::input("from another history");
+  std::string bad = d.good.substr(0, d.start(4)) + encode_event_line(stray) + d.good.substr(d.start(4));
+  pjtest::write_file(d.path, bad);
+  auto r = d.run();
+  BOOST_TEST(r.readable == 4u);
+  BOOST_TEST(r.recovered == 30u);
+  BOOST_TEST(r.breaks.empty());
+  BOOST_REQUIRE_EQUAL(r.skipped.size(), 1u);
+  BOOST_TEST(r.skipped[0].line == 5u);
+  BOOST_TEST(r.skipped[0].reason == "another intact event claims seq 5 (line 6 was taken)");
+  d.expect_target(all_but(30, {}));
+}
+
 BOOST_AUTO_TEST_CASE(a_forged_event_with_its_own_hash_recomputed_is_recovered_but_named_as_a_break) {
   Salvage d(30);
   // Rewrite event 12's payload and give it a valid own hash: the line is
