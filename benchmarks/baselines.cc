@@ -1,5 +1,7 @@
 #include "baselines.h"
 
+#include "json_read.h"
+
 #include <fcntl.h>
 #include <openssl/sha.h>
 #include <sqlite3.h>
@@ -73,19 +75,27 @@ void FloorWriter::append(const std::vector<pj::EventData>& batch) {
   if (sync_ && ::fdatasync(fd_) != 0) fail("fdatasync failed");
 }
 
-std::uint64_t parse_floor(const std::string& path, bool sha) {
+std::uint64_t parse_floor(const std::string& path, bool sha, bool exact) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail("cannot open " + path);
   std::string buf(1 << 20, '\0');
   std::string carry;
   json::parser parser;
+  json::monotonic_resource mr;
   std::uint64_t lines = 0;
   unsigned char digest[SHA256_DIGEST_LENGTH];
   auto one = [&](const char* p, std::size_t n) {
     if (sha) sha256(p, n, digest);
-    parser.reset();
-    parser.write(p, n);
-    json::value v = parser.release();
+    json::value v;
+    if (exact) {
+      boost::system::error_code ec;
+      v = promptjournal::detail::parse_json(std::string_view(p, n), ec, &mr);
+      mr.release();
+    } else {
+      parser.reset();
+      parser.write(p, n);
+      v = parser.release();
+    }
     if (!v.is_object()) fail("not an object");
     ++lines;
   };

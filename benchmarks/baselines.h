@@ -37,8 +37,11 @@ class FloorWriter {
 
 // The read floor over an events.jsonl: split lines and parse each with a
 // reused Boost.JSON parser; with `sha`, also SHA-256 every line. Returns the
-// number of lines. Memory: one read buffer.
-std::uint64_t parse_floor(const std::string& path, bool sha);
+// number of lines. Memory: one read buffer. With `exact`, parse with the
+// library's reader (numbers correctly rounded, which every reader of the
+// library must do) instead of Boost.JSON's own parser, which rounds some
+// doubles one unit off: the honest floor for reading journals.
+std::uint64_t parse_floor(const std::string& path, bool sha, bool exact = false);
 
 // The original's design: the whole session JSON (to_dict) rewritten on every
 // mutation (open O_TRUNC, write, [fsync], close).

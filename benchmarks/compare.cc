@@ -319,11 +319,11 @@ std::string sqlite_journal(std::uint64_t n) {
 
 void open_table(const Args& a, std::ostream& dat) {
   std::cout << "\n### Open, replay, time travel and verify (median ms; edits workload, history of n events)\n\n"
-            << "| n | journal MB | parse floor | open, no snapshot | replay vs floor | open, no snapshot, links only | "
+            << "| n | journal MB | parse floor | exact-parse floor | open, no snapshot | replay vs floor | replay vs exact floor | open, no snapshot, links only | "
                "open, snapshots | vs n=100 | time travel to n/2 | SQLite replay | SQLite / journal (links only) | "
                "parse+SHA floor | verify | verify vs floor | verify MB/s | verify peak RSS MiB | "
                "open (no snapshot) peak RSS MiB |\n"
-            << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+            << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   double snap100 = 0;
   for (std::uint64_t n = 100; n <= a.max_events; n *= 10) {
     progress("open/replay/verify at n=" + std::to_string(n) + " (building data on first use)");
@@ -344,11 +344,12 @@ void open_table(const Args& a, std::ostream& dat) {
     int reps = n >= 1000000 ? 1 : 3;
     double budget = n >= 100000 ? 0.5 : 1.0;
     // Interleave: each measurement of one side is next to the other's.
-    std::vector<double> t_floor, t_open, t_links, t_snap, t_sha, t_verify, t_sqlite, t_tt;
+    std::vector<double> t_floor, t_exact, t_open, t_links, t_snap, t_sha, t_verify, t_sqlite, t_tt;
     pjbench::SqliteStore db(db_path, "NORMAL");
     pj::SessionManager tt(snap, mo);
     for (int r = 0; r < 3; ++r) {
       t_floor.push_back(time_median([&] { pjbench::parse_floor(file, false); }, reps, budget));
+      t_exact.push_back(time_median([&] { pjbench::parse_floor(file, false, true); }, reps, budget));
       t_open.push_back(time_median([&] { open(plain, mo); }, reps, budget));
       t_links.push_back(time_median([&] { open(plain, fast); }, reps, budget));
       t_snap.push_back(time_median([&] { open(snap, mo); }, reps, budget));
@@ -361,13 +362,13 @@ void open_table(const Args& a, std::ostream& dat) {
           },
           reps, budget));
     }
-    double f = median(t_floor), o = median(t_open), l = median(t_links), s = median(t_snap), sh = median(t_sha), v = median(t_verify),
+    double f = median(t_floor), fx = median(t_exact), o = median(t_open), l = median(t_links), s = median(t_snap), sh = median(t_sha), v = median(t_verify),
            q = median(t_sqlite), t = median(t_tt);
     if (n == 100) snap100 = s;
     double rss_verify = peak_rss_mib("verify", plain);
     double rss_open = peak_rss_mib("open", plain);
-    std::cout << "| " << n << " | " << fmt(mb, "%.1f") << " | " << ms(f) << " | " << ms(o) << " | " << fmt(f / o)
-              << " | " << ms(l) << " | " << ms(s) << " | " << fmt(s / snap100) << "× | " << ms(t) << " | " << ms(q)
+    std::cout << "| " << n << " | " << fmt(mb, "%.1f") << " | " << ms(f) << " | " << ms(fx) << " | " << ms(o) << " | "
+              << fmt(f / o) << " | " << fmt(fx / o) << " | " << ms(l) << " | " << ms(s) << " | " << fmt(s / snap100) << "× | " << ms(t) << " | " << ms(q)
               << " | " << fmt(q / o) << " (" << fmt(q / l) << ") | " << ms(sh) << " | " << ms(v) << " | " << fmt(sh / v) << " | "
               << fmt(mb / v, "%.0f") << " | " << fmt(rss_verify, "%.1f") << " | " << fmt(rss_open, "%.1f") << " |\n";
     dat << n << ' ' << f * 1e3 << ' ' << o * 1e3 << ' ' << s * 1e3 << ' ' << q * 1e3 << ' ' << v * 1e3 << '\n';

@@ -134,11 +134,11 @@ void BM_OpenAtHead(benchmark::State& state, bool snapshots) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * pjbench::file_size(root + "/s/events.jsonl")));
 }
 
-void BM_ParseFloor(benchmark::State& state, bool sha) {
+void BM_ParseFloor(benchmark::State& state, bool sha, bool exact) {
   auto n = static_cast<std::uint64_t>(state.range(0));
   std::string path = pjbench::journal_root(Mix::kEdits, n) + "/s/events.jsonl";
   for (auto _ : state)
-    if (pjbench::parse_floor(path, sha) != n) state.SkipWithError("wrong line count");
+    if (pjbench::parse_floor(path, sha, exact) != n) state.SkipWithError("wrong line count");
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * pjbench::file_size(path)));
 }
@@ -226,8 +226,9 @@ int main(int argc, char** argv) {
     auto unit = benchmark::kMillisecond;
     benchmark::RegisterBenchmark("open/no_snapshot", BM_OpenAtHead, false)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("open/snapshots", BM_OpenAtHead, true)->Arg(n)->Unit(unit);
-    benchmark::RegisterBenchmark("floor/parse", BM_ParseFloor, false)->Arg(n)->Unit(unit);
-    benchmark::RegisterBenchmark("floor/parse_sha256", BM_ParseFloor, true)->Arg(n)->Unit(unit);
+    benchmark::RegisterBenchmark("floor/parse", BM_ParseFloor, false, false)->Arg(n)->Unit(unit);
+    benchmark::RegisterBenchmark("floor/parse_exact", BM_ParseFloor, false, true)->Arg(n)->Unit(unit);
+    benchmark::RegisterBenchmark("floor/parse_sha256", BM_ParseFloor, true, false)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("verify", BM_Verify)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("salvage/dry_run", BM_Salvage, false)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("salvage/write", BM_Salvage, true)->Arg(n)->Unit(unit);

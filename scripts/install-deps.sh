@@ -17,6 +17,7 @@ if [ "$what" = test ]; then
   pkgs+=(chromium)           # the HTML audit report is tested in a real browser
   pkgs+=(clang libclang-rt-14-dev)  # libFuzzer targets
   pkgs+=(strace)             # the syscall-order audit
+  pkgs+=(python3)            # writes the expected bits of the million-double check
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo

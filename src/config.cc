@@ -64,11 +64,11 @@ bool is_secret_key(std::string_view key) noexcept {
 }
 
 Config::Config(boost::json::object values) : values_(std::move(values)) {
-  for (const auto& kv : values_) detail::require_finite(kv.value(), "config." + std::string(kv.key()));
+  detail::require_storable_members(values_, "config");
 }
 
 Config& Config::set(std::string_view key, boost::json::value v) {
-  detail::require_finite(v, "config." + std::string(key));
+  detail::require_storable(v, "config." + std::string(key));
   values_[key] = std::move(v);
   return *this;
 }

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "journal_format.h"
+#include "json_read.h"
 #include "json_util.h"
 #include "promptjournal/errors.h"
 #include "sha256.h"
@@ -110,11 +111,11 @@ EventData data_from_json(std::string_view type, const json::object& o) {
   throw JournalError::invalid_argument("unknown event type '" + std::string(type) + "'");
 }
 
-std::string encode_event_line(Event& e) {
-  json::object data = data_to_json(e.data);
-  for (const auto& kv : data) detail::require_finite(kv.value(), "data." + std::string(kv.key()));
-  std::string line;
-  line.reserve(256);
+namespace {
+
+// The line up to (not including) its ,"hash": field, exactly as the writer
+// produces it (docs/FORMAT.md, "Event lines"); `data` is the payload's JSON.
+void encode_body(const Event& e, const json::object& data, std::string& line) {
   line += "{\"v\":";
   line += std::to_string(e.version);
   line += ",\"seq\":";
@@ -134,6 +135,17 @@ std::string encode_event_line(Event& e) {
   line += ",\"prev\":\"";
   line += e.prev;
   line += '"';
+}
+
+}  // namespace
+
+std::string encode_event_line(Event& e) {
+  json::object data = data_to_json(e.data);
+  detail::require_storable_members(data, "data");
+  detail::require_storable_members(e.meta, "meta");
+  std::string line;
+  line.reserve(256);
+  encode_body(e, data, line);
   std::size_t bad = 0;
   if (!detail::is_valid_utf8(line, &bad))
     throw JournalError::invalid_argument("event " + std::string(e.type()) +
@@ -161,6 +173,29 @@ bool fail(std::string* error, std::string msg) {
   return false;
 }
 
+int digits(std::string_view s, std::size_t from, std::size_t n) {
+  int v = 0;
+  for (std::size_t i = from; i < from + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+// "YYYY-MM-DDTHH:MM:SS.ffffffZ", a real time in years 0001-9999.
+bool is_journal_time(std::string_view t) {
+  if (t.size() != detail::kTimeLen || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' ||
+      t[16] != ':' || t[19] != '.' || t[26] != 'Z' || digits(t, 20, 6) < 0)
+    return false;
+  const int y = digits(t, 0, 4), mo = digits(t, 5, 2), d = digits(t, 8, 2);
+  const int h = digits(t, 11, 2), mi = digits(t, 14, 2), sec = digits(t, 17, 2);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+    return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[mo - 1] + (mo == 2 && leap ? 1 : 0);
+}
+
 // Checks the envelope of a parsed line and fills `e` except data.
 bool read_envelope(const json::object& o, Event& e, std::string* error) {
   std::size_t k = 0;
@@ -186,7 +221,7 @@ bool read_envelope(const json::object& o, Event& e, std::string* error) {
   else
     return fail(error, "'seq' is not a positive integer");
   const auto& at = o.at("at");
-  if (!at.is_string() || at.get_string().size() != detail::kTimeLen || at.get_string().back() != 'Z')
+  if (!at.is_string() || !is_journal_time(at.get_string()))
     return fail(error, "'at' is not a UTC time YYYY-MM-DDTHH:MM:SS.ffffffZ");
   e.at = std::string(at.get_string());
   const auto& id = o.at("session_id");
@@ -194,6 +229,7 @@ bool read_envelope(const json::object& o, Event& e, std::string* error) {
   e.session_id = std::string(id.get_string());
   if (auto it = o.find("meta"); it != o.end()) {
     if (!it->value().is_object()) return fail(error, "'meta' is not an object");
+    if (it->value().get_object().empty()) return fail(error, "'meta' is empty (a writer leaves it out then)");
     e.meta = json::object(it->value().get_object(), json::storage_ptr());
   }
   const auto& prev = o.at("prev");
@@ -220,22 +256,19 @@ std::optional<Event> decode_event_line(std::string_view line, bool verify_hash, 
     fail(error, "'hash' is not 64 lowercase hex digits");
     return std::nullopt;
   }
-  // One parser per thread, reused, over a per-line arena: replay parses
-  // millions of lines, and node-by-node heap allocation would dominate.
-  // Everything kept from `parsed` is copied out before the arena goes away.
-  thread_local json::parser parser;
+  // A per-line arena: replay parses millions of lines, and node-by-node heap
+  // allocation would dominate. Everything kept from `parsed` is copied out
+  // before the arena goes away.
   thread_local std::unique_ptr<unsigned char[]> arena(new unsigned char[kDecodeArenaBytes]);
   json::monotonic_resource mr(arena.get(), kDecodeArenaBytes);
   boost::system::error_code ec;
-  parser.reset(&mr);
-  parser.write(line.data(), line.size(), ec);
-
+  detail::JsonReadOptions depth;
+  depth.max_depth = detail::kMaxValueDepth + 3;  // the line, data, config
+  json::value parsed = detail::parse_json(line, ec, &mr, nullptr, depth);
   if (ec) {
-    parser.reset();
     fail(error, "not valid JSON: " + ec.message());
     return std::nullopt;
   }
-  json::value parsed = parser.release();
   if (!parsed.is_object()) {
     fail(error, "not a JSON object");
     return std::nullopt;
@@ -258,10 +291,28 @@ std::optional<Event> decode_event_line(std::string_view line, bool verify_hash, 
       return std::nullopt;
     }
   }
+  json::object canonical_data;
   try {
     e.data = data_from_json(o.at("type").get_string(), o.at("data").get_object());
+    canonical_data = data_to_json(e.data);
+    detail::require_storable_members(canonical_data, "data");
+    detail::require_storable_members(e.meta, "meta");
   } catch (const JournalError& err) {
     fail(error, err.reason());
+    return std::nullopt;
+  }
+  // Only the writer produces lines, and it produces exactly one encoding of
+  // each event: anything else (whitespace, duplicate or unknown keys, an empty
+  // meta, a number or string escape written another way) was not written by it.
+  thread_local std::string expected;
+  expected.clear();
+  encode_body(e, canonical_data, expected);
+  if (expected != body) {
+    std::size_t at = 0;
+    while (at < expected.size() && at < body.size() && expected[at] == body[at]) ++at;
+    fail(error, "not the canonical encoding of its event (docs/FORMAT.md, \"Event lines\"): from byte " +
+                    std::to_string(at) + " of the line it differs from what a writer writes (whitespace, a "
+                    "duplicate, unknown or reordered key, an empty meta, or a value written another way)");
     return std::nullopt;
   }
   return e;

@@ -70,19 +70,6 @@ std::string_view kind_name(const boost::json::value& v) noexcept {
   return "a value";
 }
 
-void require_finite(const boost::json::value& v, std::string_view where) {
-  if (v.is_double()) {
-    if (!std::isfinite(v.get_double()))
-      throw JournalError::invalid_argument("'" + std::string(where) +
-                                           "' holds a non-finite number, which JSON cannot carry");
-  } else if (v.is_array()) {
-    for (const auto& x : v.get_array()) require_finite(x, where);
-  } else if (v.is_object()) {
-    for (const auto& kv : v.get_object())
-      require_finite(kv.value(), std::string(where) + "." + std::string(kv.key()));
-  }
-}
-
 }  // namespace detail
 
 std::string new_uuid() {

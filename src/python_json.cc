@@ -13,6 +13,8 @@
 
 #include "promptjournal/errors.h"
 #include "promptjournal/promptomatix.h"
+#include "json_read.h"
+#include "json_util.h"
 #include "utf8.h"
 
 namespace promptjournal {
@@ -247,12 +249,6 @@ void put_float(std::string& out, double d) {
   }
 }
 
-const json::string* reserved(const json::object& o, std::string_view key) {
-  if (o.size() != 1) return nullptr;
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? &it->value().get_string() : nullptr;
-}
-
 void dump(std::string& out, const json::value& v, int level) {
   auto newline = [&](int l) {
     out += '\n';
@@ -283,12 +279,10 @@ void dump(std::string& out, const json::value& v, int level) {
     }
     case json::kind::object: {
       const auto& o = v.get_object();
-      if (const auto* f = reserved(o, kPythonFloatKey)) {
-        out += *f;
-        return;
-      }
-      if (const auto* n = reserved(o, kPythonIntKey)) {
-        out += *n;
+      // Only a valid literal is written bare: anything else of the reserved
+      // shape is written as the object it is (it never enters a journal).
+      if (auto literal = detail::reserved_literal(o)) {
+        out += *literal;
         return;
       }
       if (o.empty()) {
@@ -318,9 +312,9 @@ json::value parse_python_json(std::string_view text, std::vector<ImportWarning>*
   int lone = 0;
   std::string strict = to_strict_json(text, &lone);
   boost::system::error_code ec;
-  json::parse_options opt;
+  detail::JsonReadOptions opt;
   opt.max_depth = 1000;  // Python's own recursion limit is about this deep
-  json::value v = json::parse(strict, ec, {}, opt);
+  json::value v = detail::parse_json(strict, ec, {}, nullptr, opt);
   if (ec) throw JournalError::invalid_argument("not JSON that Python's json module reads: " + ec.message());
   if (lone > 0) fix_markers(v, "", warnings);
   return v;

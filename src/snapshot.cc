@@ -7,6 +7,7 @@
 
 #include "file_names.h"
 #include "journal_format.h"
+#include "json_read.h"
 #include "json_util.h"
 #include "sha256.h"
 
@@ -19,28 +20,31 @@ std::string snapshot_path(const std::string& dir, std::uint64_t seq) {
 }
 
 json::object snapshot_document(const SessionState& state, const Position& at) {
-  return json::parse(encode_snapshot(state, at)).as_object();
+  return detail::parse_json(encode_snapshot(state, at)).as_object();
 }
 
-// The file is to_dict's JSON with one key appended; that key carries the
-// SHA-256 of every byte before it, so a snapshot damaged anywhere is noticed
-// on open, not only one whose anchor moved (docs/FORMAT.md, "Snapshots").
+// The file is to_dict's JSON with one key appended; that key ends with the
+// SHA-256 of every byte before it, so a snapshot damaged anywhere, its
+// metadata included, is noticed on open (docs/FORMAT.md, "Snapshots").
 std::string encode_snapshot(const SessionState& state, const Position& at) {
-  std::string body = json::serialize(to_dict(state));
-  body.pop_back();  // the closing '}'
+  std::string out = json::serialize(to_dict(state));
+  out.pop_back();  // the closing '}'
   json::object meta;
   meta.emplace("format", kSnapshotFormat);
   meta.emplace("seq", at.seq);
   meta.emplace("hash", at.hash);
   meta.emplace("offset", at.offset);
   meta.emplace("at", at.at);
-  meta.emplace("body_sha256", detail::sha256_hex(body));
-  body += ",\"";
-  body += kSnapshotKey;
-  body += "\":";
-  body += json::serialize(meta);
-  body += "}\n";
-  return body;
+  out += ",\"";
+  out += kSnapshotKey;
+  out += "\":";
+  out += json::serialize(meta);
+  out.back() = ',';  // the meta object's '}': the checksum comes last
+  const std::string sum = detail::sha256_hex(out);
+  out += kSnapshotSumLead;
+  out += sum;
+  out += "\"}}\n";
+  return out;
 }
 
 std::string write_snapshot(FileSystem& fs, const std::string& dir, const SessionState& state,
@@ -104,7 +108,7 @@ LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& file, const std:
   auto bad = [&](const std::string& why) { return JournalError::corrupt("snapshot " + why, ErrorLocation{file, {}, {}, {}}); };
   std::string text = read_whole_file(fs, file);
   boost::system::error_code ec;
-  json::value doc = json::parse(text, ec);
+  json::value doc = detail::parse_json(text, ec);
   if (ec || !doc.is_object()) throw bad("is not a JSON object");
   auto it = doc.get_object().find(kSnapshotKey);
   if (it == doc.get_object().end() || !it->value().is_object()) throw bad("has no promptjournal_snapshot key");
@@ -112,19 +116,30 @@ LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& file, const std:
   LoadedSnapshot out;
   out.path = file;
   try {
-    if (detail::get_int(m, "format", "snapshot") != kSnapshotFormat) throw bad("has an unknown format");
+    const auto format = detail::get_int(m, "format", "snapshot");
+    if (format == 1)
+      throw JournalError(ErrorKind::kUnsupportedVersion,
+                         "snapshot " + file + " is of format 1, written by an earlier build whose reader could "
+                         "shift the last digit of a number: ignored (not a fault); the next snapshot replaces it",
+                         ErrorLocation{file, {}, {}, {}});
+    if (format != kSnapshotFormat) throw bad("has an unknown format " + std::to_string(format));
     out.position.seq = static_cast<std::uint64_t>(detail::get_int(m, "seq", "snapshot"));
     out.position.hash = detail::get_string(m, "hash", "snapshot");
     out.position.offset = static_cast<std::uint64_t>(detail::get_int(m, "offset", "snapshot"));
     out.position.at = detail::get_string(m, "at", "snapshot");
-    std::string lead = ",\"" + std::string(kSnapshotKey) + "\":";
-    auto cut = text.rfind(lead);
-    if (cut == std::string::npos || detail::sha256_hex(std::string_view(text).substr(0, cut)) !=
-                                        detail::get_string(m, "body_sha256", "snapshot"))
-      throw bad("content was changed after it was written (body_sha256 mismatch)");
+    // The file ends with "sha256":"<64 hex>"}} LF, the hash of every byte before it.
+    constexpr std::size_t kTail = kSnapshotSumLead.size() + detail::kHashHexLen + 4;
+    const std::string_view bytes(text);
+    if (bytes.size() < kTail || bytes.substr(bytes.size() - kTail, kSnapshotSumLead.size()) != kSnapshotSumLead ||
+        bytes.substr(bytes.size() - 4) != "\"}}\n")
+      throw bad("does not end with \"sha256\":\"<64 hex>\"}} and a newline");
+    const std::string_view sum = bytes.substr(bytes.size() - kTail + kSnapshotSumLead.size(), detail::kHashHexLen);
+    if (detail::sha256_hex(bytes.substr(0, bytes.size() - kTail)) != sum ||
+        detail::get_string(m, "sha256", "snapshot") != sum)
+      throw bad("content was changed after it was written (sha256 mismatch)");
     out.state = state_from_dict(doc.get_object());
   } catch (const JournalError& e) {
-    if (e.kind() == ErrorKind::kCorrupt) throw;
+    if (e.kind() == ErrorKind::kCorrupt || e.kind() == ErrorKind::kUnsupportedVersion) throw;
     throw bad("is malformed: " + e.reason());
   }
   if (!detail::is_hex_hash(out.position.hash) || out.position.seq == 0) throw bad("names no valid position");

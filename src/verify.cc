@@ -16,7 +16,8 @@ namespace promptjournal {
 
 bool VerifyReport::ok() const noexcept {
   for (const auto& p : problems)
-    if (p.kind != VerifyProblem::Kind::kTornTail) return false;  // a damaged tail too
+    if (p.kind != VerifyProblem::Kind::kTornTail && p.kind != VerifyProblem::Kind::kStaleSnapshot)
+      return false;  // a damaged tail too
   return true;
 }
 
@@ -27,6 +28,7 @@ std::string_view to_string(VerifyProblem::Kind kind) noexcept {
     case VerifyProblem::Kind::kCorrupt: return "corrupt";
     case VerifyProblem::Kind::kSnapshot: return "snapshot";
     case VerifyProblem::Kind::kMissing: return "missing";
+    case VerifyProblem::Kind::kStaleSnapshot: return "stale snapshot";
   }
   return "?";
 }
@@ -135,7 +137,9 @@ VerifyReport verify_session(const std::string& root, const std::string& id, std:
         throw JournalError::corrupt("snapshot content differs from the journal's state at seq " +
                                         std::to_string(seq) + " (it would be ignored)", {});
     } catch (const JournalError& e) {
-      report.problems.push_back({VerifyProblem::Kind::kSnapshot, {snap, {}, {}, seq}, e.reason()});
+      report.problems.push_back({e.kind() == ErrorKind::kUnsupportedVersion ? VerifyProblem::Kind::kStaleSnapshot
+                                                                             : VerifyProblem::Kind::kSnapshot,
+                                 {snap, {}, {}, seq}, e.reason()});
     }
   }
   return report;

@@ -26,7 +26,12 @@ namespace promptjournal {
 
 // The key a snapshot adds to to_dict. Persisted: do not change.
 inline constexpr std::string_view kSnapshotKey = "promptjournal_snapshot";
-inline constexpr int kSnapshotFormat = 1;
+// 2: numbers read exactly, and the checksum covers the metadata too. Format 1
+// snapshots are ignored (they may hold numbers an earlier build read one unit
+// in the last place off) and rebuilt from the journal.
+inline constexpr int kSnapshotFormat = 2;
+// What precedes a snapshot's checksum, its last field. Persisted.
+inline constexpr std::string_view kSnapshotSumLead = "\"sha256\":\"";
 
 std::string snapshot_path(const std::string& session_dir, std::uint64_t seq);
 
@@ -59,10 +64,11 @@ struct SnapshotProblem {
 std::vector<std::uint64_t> list_snapshots(FileSystem& fs, const std::string& session_dir);
 
 // Parses and checks one snapshot file against the journal file: the document
-// must be well formed, its body_sha256 must match its bytes, and the journal
+// must be well formed, its sha256 must match its bytes, and the journal
 // must hold, ending at the recorded offset, a whole line whose own hash
 // verifies and is the recorded hash (docs/FORMAT.md, "Snapshots"). Throws
-// JournalError(kCorrupt) with the reason otherwise.
+// JournalError(kCorrupt) with the reason otherwise, and
+// JournalError(kUnsupportedVersion) for a format 1 snapshot (stale, not a fault).
 LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& snapshot_file,
                              const std::string& journal_file);
 

@@ -28,7 +28,9 @@ struct VerifyProblem {
   // short): not history; not a fault.
   // kDamagedTail: undecodable lines up to the end of the file and no valid
   // event after them (not history, but the bytes were damaged: a fault).
-  enum class Kind { kTornTail, kCorrupt, kSnapshot, kMissing, kDamagedTail };
+  // kStaleSnapshot: a snapshot of an earlier format, ignored by readers and
+  // replaced by the next snapshot written; not a fault.
+  enum class Kind { kTornTail, kCorrupt, kSnapshot, kMissing, kDamagedTail, kStaleSnapshot };
   Kind kind;
   ErrorLocation where;  // file, and for the journal line/offset/seq
   std::string reason;
@@ -51,7 +53,8 @@ struct VerifyReport {
   std::uint64_t snapshots_checked = 0;
   std::vector<VerifyProblem> problems;
   std::vector<CutAside> cut_aside;  // by offset; does not affect ok()
-  // Sound: no problem other than a torn tail (which is not history). A damaged
+  // Sound: no problem other than a torn tail (which is not history) or a stale
+  // snapshot (which is not read). A damaged
   // tail makes it false, so a change to the last event is never passed over.
   bool ok() const noexcept;
 };

@@ -8,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdio>
+#include <fstream>
 
 #include "test_util.h"
 
@@ -421,6 +422,28 @@ BOOST_AUTO_TEST_CASE(import_of_a_folder_skips_operation_logs_and_redacts_keys) {
   for (const auto& id : {"1795522344.3433027", "1795522344.4426758"})
     BOOST_TEST(pjtest::read_file(root + "/" + id + "/events.jsonl").find("sk-") == std::string::npos, id);
   BOOST_TEST(ok("verify").out.find("9 sessions checked, 0 with problems") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_config_smuggling_json_through_a_reserved_object_is_refused) {
+  // Before: export wrote the string raw, and Python read "injected_key" as a config key.
+  std::ofstream(dir / "c.json") << R"({"x":{"$pj.float":"0, \"injected_key\": \"evil\""}})";
+  Result r = run("create inj --input hi --config '" + dir / "c.json" + "'");
+  BOOST_TEST(r.rc != 0);
+  BOOST_TEST(r.err.find("config.x") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("reserved") != std::string::npos, r.err);
+  BOOST_TEST(!boost::filesystem::exists(root + "/inj/events.jsonl"));
+}
+
+BOOST_AUTO_TEST_CASE(a_config_written_by_python_keeps_every_number_exactly) {
+  // Python's repr of floats that Boost.JSON 1.81's own parser reads one unit off.
+  std::ofstream(dir / "c.json") << R"({"a": 0.9085208976001361, "b": 0.9716130687125533, "nan": NaN,)"
+                                << R"( "big": 123456789012345678901234567890})";
+  ok("create nums --input hi --config '" + dir / "c.json" + "'");
+  std::string exported = ok("export nums").out;
+  BOOST_TEST(exported.find("\"a\": 0.9085208976001361,") != std::string::npos, exported);
+  BOOST_TEST(exported.find("\"b\": 0.9716130687125533,") != std::string::npos, exported);
+  BOOST_TEST(exported.find("\"nan\": NaN,") != std::string::npos, exported);
+  BOOST_TEST(exported.find("\"big\": 123456789012345678901234567890") != std::string::npos, exported);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "promptjournal/session_manager.h"
+#include "promptjournal/verify.h"
 #include "test_util.h"
 
 using namespace promptjournal;
@@ -125,7 +126,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_edited_inside_its_body_is_ignored_and_reported) 
   SessionManager m(root.path(), opt);
   BOOST_TEST(json::serialize(m.get_session("s")->to_dict()) == truth);
   BOOST_REQUIRE(m.snapshot_problems().size() == 1u);
-  BOOST_TEST(m.snapshot_problems()[0].reason.find("body_sha256") != std::string::npos);
+  BOOST_TEST(m.snapshot_problems()[0].reason.find("sha256 mismatch") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_truncated_snapshot_is_ignored) {
@@ -252,6 +253,59 @@ BOOST_AUTO_TEST_CASE(with_a_small_state_snapshots_follow_the_event_count) {
   auto seqs = snapshots();
   BOOST_REQUIRE(!seqs.empty());
   BOOST_TEST(seqs.back() == 90u);
+}
+
+BOOST_AUTO_TEST_CASE(the_snapshot_checksum_covers_its_metadata_too) {
+  write(14);
+  std::string truth = head_dict();
+  std::string text = pjtest::read_file(snapshot_path(dir(), 10));
+  auto at = text.find("\"at\":\"", text.find(kSnapshotKey));
+  BOOST_REQUIRE(at != std::string::npos);
+  text[at + 6] = text[at + 6] == '1' ? '2' : '1';  // the year of the metadata's at
+  pjtest::write_file(snapshot_path(dir(), 10), text);
+  SessionManager m(root.path(), opt);
+  BOOST_TEST(json::serialize(m.get_session("s")->to_dict()) == truth);
+  BOOST_REQUIRE(m.snapshot_problems().size() == 1u);
+  BOOST_TEST(m.snapshot_problems()[0].reason.find("sha256 mismatch") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_format_1_snapshot_is_ignored_as_stale_and_replaced) {
+  // An earlier build wrote format 1 (body_sha256 over the to_dict part only)
+  // and could hold a double one unit in the last place off: here 0.7 became
+  // 0.7000000000000001. Readers must not take its state.
+  {
+    SessionManager m(root.path(), opt);
+    Config c;
+    c.set("temperature", 0.7);
+    auto s = m.create_session("s", "start", c);
+    for (int i = 1; i <= 4; ++i) s->update_optimized_prompt("version " + std::to_string(i));
+  }
+  const std::string truth = head_dict();
+  auto loaded = load_snapshot(*default_file_system(), SessionManager(root.path(), opt).snapshot("s"),
+                              dir() + "/events.jsonl");
+  std::string text = encode_snapshot(loaded.state, loaded.position);
+  std::string body = text.substr(0, text.find(",\"" + std::string(kSnapshotKey) + "\":"));
+  const std::string exact = "\"temperature\":7E-1";
+  auto t = body.find(exact);
+  BOOST_REQUIRE(t != std::string::npos);
+  body.replace(t, exact.size(), "\"temperature\":7.000000000000001E-1");
+  json::object meta{{"format", 1}, {"seq", loaded.position.seq}, {"hash", loaded.position.hash},
+                    {"offset", loaded.position.offset}, {"at", loaded.position.at},
+                    {"body_sha256", pjtest::sha256_hex_of(body)}};
+  const std::string old = snapshot_path(dir(), loaded.position.seq);
+  pjtest::write_file(old, body + ",\"" + std::string(kSnapshotKey) + "\":" + json::serialize(meta) + "}\n");
+
+  SessionManager m(root.path(), opt);
+  BOOST_TEST(json::serialize(m.get_session("s")->to_dict()) == truth);  // 0.7, from the journal
+  BOOST_REQUIRE(m.snapshot_problems().size() == 1u);
+  BOOST_TEST(m.snapshot_problems()[0].reason.find("format 1") != std::string::npos);
+  auto report = verify_session(root.path(), "s");
+  BOOST_TEST(report.ok());  // stale, not a fault
+  BOOST_REQUIRE(report.problems.size() == 1u);
+  BOOST_TEST((report.problems[0].kind == VerifyProblem::Kind::kStaleSnapshot));
+  m.snapshot("s");  // the next snapshot replaces it
+  BOOST_TEST(pjtest::read_file(old).find("\"format\":2") != std::string::npos);
+  BOOST_TEST(verify_session(root.path(), "s").problems.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,6 +8,7 @@
 
 #include "output.h"
 #include "promptjournal/errors.h"
+#include "promptjournal/promptomatix.h"
 
 namespace pjournal {
 
@@ -74,9 +75,14 @@ void register_create(CLI::App& app, Globals& g, int* exit_code) {
     if (a->expect && *a->expect != 0) throw UsageError("create: --expect-seq can only be 0");
     promptjournal::Config config;
     if (!a->config_file.empty()) {
-      boost::system::error_code ec;
-      auto v = json::parse(read_input_file(a->config_file), ec);
-      if (ec || !v.is_object()) throw std::runtime_error(a->config_file + ": not a JSON object");
+      // Python's dialect, numbers read exactly: what json.dump writes reads back as it was.
+      boost::json::value v;
+      try {
+        v = promptjournal::parse_python_json(read_input_file(a->config_file), nullptr);
+      } catch (const promptjournal::JournalError& e) {
+        throw std::runtime_error(a->config_file + ": " + e.reason());
+      }
+      if (!v.is_object()) throw std::runtime_error(a->config_file + ": not a JSON object");
       config = promptjournal::Config(v.get_object());
       std::vector<std::string> keys;
       config.redacted(&keys);
