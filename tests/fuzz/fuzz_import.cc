@@ -14,9 +14,23 @@
 
 namespace {
 
-[[noreturn]] void fail(const char* what, const std::string& text) {
-  std::fprintf(stderr, "fuzz_import: %s:\n%s\n", what, text.c_str());
+// Prints the export, then the finding on the last line (where
+// scripts/fuzz-run.sh's report starts).
+[[noreturn]] void fail(const std::string& what, const std::string& text) {
+  std::fprintf(stderr, "%s\nfuzz_import: %s\n", text.c_str(), what.c_str());
   std::abort();
+}
+
+// The first line where `a` and `b` differ, as "line N: A -> B".
+std::string first_difference(const std::string& a, const std::string& b) {
+  std::size_t at = 0, line = 1;
+  while (at < a.size() && at < b.size() && a[at] == b[at]) line += a[at++] == '\n';
+  auto line_of = [](const std::string& s, std::size_t i) {
+    std::size_t begin = s.rfind('\n', i == 0 ? 0 : i - 1);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    return s.substr(begin, s.find('\n', i) - begin);
+  };
+  return "line " + std::to_string(line) + ": " + line_of(a, at) + " -> " + line_of(b, at);
 }
 
 }  // namespace
@@ -38,8 +52,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!v.is_object()) fail("the export is not an object", out);
     again = promptjournal::export_promptomatix(promptjournal::state_from_dict(v.as_object()));
   } catch (const promptjournal::JournalError& e) {
-    fail(e.what(), out);  // before, this was caught with the refusals and the input passed unchecked
+    // Before, this was caught with the refusals and the input passed unchecked.
+    fail(std::string("the importer refused its own export (above): ") + e.what(), out);
   }
-  if (again != out) fail("export -> import -> export changed the bytes; the first export was", out);
+  if (again != out)
+    fail("export -> import -> export changed the bytes (export above), " + first_difference(out, again), out);
   return 0;
 }
