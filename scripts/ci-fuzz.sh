@@ -16,7 +16,7 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWit
   -DPROMPTJOURNAL_BUILD_FUZZERS=ON -DPROMPTJOURNAL_SANITIZE=address,undefined \
   -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DPROMPTJOURNAL_BUILD_TESTS=ON \
   -DPROMPTJOURNAL_BUILD_TOOLS=OFF -DPROMPTJOURNAL_BUILD_BENCHMARKS=OFF -DPROMPTJOURNAL_INSTALL=OFF >/dev/null
-targets=(event_line journal snapshot import session_id)
+targets=(event_line journal snapshot import session_id numbers)
 # planted kind → what its report must say
 planted=(crash ubsan leak timeout)
 declare -A expect=(
