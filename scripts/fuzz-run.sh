@@ -2,9 +2,10 @@
 # Runs one libFuzzer target built by scripts/ci-fuzz.sh (build-fuzz/) for
 # SECONDS from its seed corpus, prints its executions, speed and coverage, and
 # exits non-zero if the run found anything: a crash, a leak, an input slower
-# than PJ_FUZZ_TIMEOUT seconds (default 25), running out of memory, or any
-# sanitizer report (UBSan halts on its first report). The whole log is kept in
-# build-fuzz/logs/fuzz_TARGET.log and its report is printed on failure.
+# than PJ_FUZZ_TIMEOUT seconds (default 25), running out of memory, any
+# sanitizer report (UBSan halts on its first report), or a hang. The whole
+# log is kept in build-fuzz/logs/fuzz_TARGET.log; on failure its report is
+# printed after a line "-- fuzz_TARGET FAILED (exit status N...)".
 #
 # usage: scripts/fuzz-run.sh TARGET SECONDS    (TARGET without fuzz_, e.g. import)
 set -euo pipefail
@@ -31,8 +32,13 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:print_sta
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:halt_on_error=1"
 
 echo "== fuzz_$t for ${seconds}s"
+# A fuzzer that hangs where its own timer cannot help (seen once: the timer
+# fired while UBSan was printing a report, and the two deadlocked) is killed
+# by a watchdog; that is a failure too (exit status 124 or 137).
+watchdog=$((seconds + timeout + 300))
 status=0
-"$bin" -max_total_time="$seconds" -timeout="$timeout" -detect_leaks=1 -dict=tests/fuzz/json.dict \
+timeout --kill-after=30 "$watchdog" "$bin" -max_total_time="$seconds" -timeout="$timeout" \
+  -error_exitcode=77 -timeout_exitcode=70 -detect_leaks=1 -dict=tests/fuzz/json.dict \
   -artifact_prefix="$artifacts/" -print_final_stats=1 "$work" "${seeds[@]}" >"$log" 2>&1 || status=$?
 
 # The figures CI reports.
@@ -44,7 +50,9 @@ grep -E "^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_
 report='ERROR: (libFuzzer|[A-Za-z]+Sanitizer)|^SUMMARY: |runtime error: |^ALARM: working on the last Unit'
 units=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 failed=""
-if [ "$status" -ne 0 ]; then
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+  failed="exit status $status: hung, killed after ${watchdog}s"
+elif [ "$status" -ne 0 ]; then
   failed="exit status $status"
 elif grep -qE "$report" "$log"; then
   failed="a report in the log"
