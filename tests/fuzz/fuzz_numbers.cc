@@ -129,7 +129,9 @@ void check_text(std::string_view text) {
   JsonReadNotes notes;
   json::value v = parse_json(text, ec, {}, &notes);
   if (ec) return;
-  if (holds_infinity(v) != notes.out_of_range) fail("out_of_range does not match an infinity read", text);
+  // The flag is about the text: a later duplicate key can drop the infinity
+  // it was set for (`{"a": 1e400, "a": 1}`), so only this way round.
+  if (holds_infinity(v) && !notes.out_of_range) fail("an infinity was read without out_of_range", text);
 
   // A number: the bits glibc's strtod gives.
   // An integer is compared as the nearest double (both sides round the same
