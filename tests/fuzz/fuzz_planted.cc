@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput([[maybe_unused]] const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
 #if defined(PJ_PLANTED_CRASH)
   std::abort();
@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   volatile int sum = big + static_cast<int>(data[0] % 8 + 1);
   (void)sum;
 #elif defined(PJ_PLANTED_LEAK)
-  static char* volatile sink;
+  [[maybe_unused]] static char* volatile sink;
   sink = new char[64];  // dropped on the next input: a leak
   sink = nullptr;
 #elif defined(PJ_PLANTED_TIMEOUT)
