@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 
 namespace pjbench {
@@ -81,22 +82,24 @@ std::uint64_t parse_floor(const std::string& path, bool sha, bool exact) {
   std::string buf(1 << 20, '\0');
   std::string carry;
   json::parser parser;
-  json::monotonic_resource mr;
+  constexpr std::size_t kArena = 16 * 1024;
+  std::unique_ptr<unsigned char[]> arena(new unsigned char[kArena]);
   std::uint64_t lines = 0;
   unsigned char digest[SHA256_DIGEST_LENGTH];
   auto one = [&](const char* p, std::size_t n) {
     if (sha) sha256(p, n, digest);
-    json::value v;
     if (exact) {
+      // As the journal reader does: a fresh arena resource per line.
+      json::monotonic_resource mr(arena.get(), kArena);
       boost::system::error_code ec;
-      v = promptjournal::detail::parse_json(std::string_view(p, n), ec, &mr);
-      mr.release();
+      json::value v = promptjournal::detail::parse_json(std::string_view(p, n), ec, &mr);
+      if (ec || !v.is_object()) fail("not an object");
     } else {
       parser.reset();
       parser.write(p, n);
-      v = parser.release();
+      json::value v = parser.release();
+      if (!v.is_object()) fail("not an object");
     }
-    if (!v.is_object()) fail("not an object");
     ++lines;
   };
   for (;;) {
