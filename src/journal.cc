@@ -280,23 +280,30 @@ void Journal::open_for_append(bool create) {
 // writer never extends a journal it has not checked whole, whatever a
 // snapshot said about the lines before it.
 void Journal::catch_up_locked() {
-  const Position from = checked_ ? head_ : Position{};
+  // Nothing here may allocate before the reader below is needed: a new
+  // journal file was just created, and a failure must not leave it behind.
+  const std::uint64_t from_offset = checked_ ? head_.offset : 0;
   std::uint64_t size = file_->size();
-  if (size < from.offset)
+  if (size < from_offset)
     throw JournalError::corrupt("the journal shrank to " + std::to_string(size) +
-                                    " bytes below the " + std::to_string(from.offset) +
+                                    " bytes below the " + std::to_string(from_offset) +
                                     " bytes already read",
                                 ErrorLocation{path_, {}, size, {}});
-  if (size == from.offset) {
-    if (!checked_) {  // an empty file: nothing to check
-      Position empty;
-      head_ = std::move(empty);
+  if (size == from_offset) {
+    if (!checked_) {
+      // An empty file: nothing to check. Without allocating (the file may
+      // have just been created, and a failure here must not leave it behind):
+      // every hash is 64 characters, so assign reuses the buffer.
+      head_.seq = 0;
+      head_.offset = 0;
+      head_.hash.assign(kGenesisHash);
+      head_.at.clear();
       checked_ = true;
     }
     return;
   }
   JournalReader::Options o;
-  o.from = from;
+  if (checked_) o.from = head_;
   o.verify_hashes = true;
   o.session_id = id_;
   JournalReader r(*fs_, path_, std::move(o));
