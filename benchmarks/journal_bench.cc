@@ -134,6 +134,30 @@ void BM_OpenAtHead(benchmark::State& state, bool snapshots) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * pjbench::file_size(root + "/s/events.jsonl")));
 }
 
+// Open at the head from the snapshots and append one event, as each write
+// command of pjournal does in a process of its own: the first append through
+// a journal handle checks the whole history from line 1 (docs/FORMAT.md,
+// "Opening, reading and writing a journal with damage"), so this costs a
+// full read where open/snapshots costs only the tail. On a copy: it writes.
+void BM_OpenAndAppend(benchmark::State& state) {
+  auto n = static_cast<std::uint64_t>(state.range(0));
+  std::string root = scratch("open-append");
+  std::filesystem::copy(pjbench::journal_root_with_snapshots(Mix::kEdits, n, 100), root,
+                        std::filesystem::copy_options::recursive);
+  pj::ManagerOptions mo;
+  mo.snapshot_every = 0;
+  mo.journal.durability = pj::Durability::kNone;
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    pj::SessionManager m(root, mo);  // a fresh manager: a new process
+    auto s = m.get_session("s");
+    if (!s) state.SkipWithError("no session");
+    s->update_human_input("input " + std::to_string(++i));
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  pjbench::remove_tree(root);
+}
+
 void BM_ParseFloor(benchmark::State& state, bool sha, bool exact) {
   auto n = static_cast<std::uint64_t>(state.range(0));
   std::string path = pjbench::journal_root(Mix::kEdits, n) + "/s/events.jsonl";
@@ -226,6 +250,7 @@ int main(int argc, char** argv) {
     auto unit = benchmark::kMillisecond;
     benchmark::RegisterBenchmark("open/no_snapshot", BM_OpenAtHead, false)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("open/snapshots", BM_OpenAtHead, true)->Arg(n)->Unit(unit);
+    benchmark::RegisterBenchmark("open/snapshots_then_append", BM_OpenAndAppend)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("floor/parse", BM_ParseFloor, false, false)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("floor/parse_exact", BM_ParseFloor, false, true)->Arg(n)->Unit(unit);
     benchmark::RegisterBenchmark("floor/parse_sha256", BM_ParseFloor, true, false)->Arg(n)->Unit(unit);

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <variant>
+
+#include <boost/json/parse.hpp>
 
 #include "file_names.h"
 #include "journal_format.h"
@@ -26,12 +29,22 @@ namespace {
 
 constexpr std::size_t kReadChunk = 1 << 16;
 
+// A line that does not decode but is still a JSON object with a "seq" member
+// was an event once: what changed it was not a power loss (zeros, stale
+// sectors) but an edit or a conversion (CRLF line ends, say).
+bool recognisably_an_event(std::string_view line) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(line, ec);
+  return !ec && v.is_object() && v.get_object().contains("seq");
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- reader
 
 JournalReader::JournalReader(FileSystem& fs, std::string path, Options options)
-    : path_(std::move(path)), opt_(std::move(options)), pos_(opt_.from), read_offset_(opt_.from.offset) {
+    : path_(std::move(path)), opt_(std::move(options)), pos_(opt_.from), line_(opt_.from.seq),
+      read_offset_(opt_.from.offset) {
   if (!fs.exists(path_)) throw JournalError::not_found("no journal at " + path_);
   file_ = fs.open_read(path_);
 }
@@ -125,6 +138,14 @@ std::optional<Event> JournalReader::next() {
       throw JournalError::corrupt(error + "; a later line carries a valid hash, so this is damage inside the "
                                           "history, not a damaged tail",
                                   where);
+    // At line 1 a damaged tail would be the whole file, and a writer creating
+    // the session would cut it all aside. Only bytes that were never an event
+    // (a creation cut short by a power loss) may go that way.
+    if (pos_.seq == 0 && recognisably_an_event(line))
+      throw JournalError::corrupt(error + "; the first line is still a JSON object with a seq: an event that "
+                                          "was changed (a journal converted to CRLF line ends?), not a creation "
+                                          "cut short",
+                                  where);
     torn_ = TornTail{pos_.offset, read_offset_ - pos_.offset, true, error};
     done_ = true;
     return std::nullopt;
@@ -142,6 +163,13 @@ std::optional<Event> JournalReader::next() {
     throw JournalError::corrupt("event of session '" + e->session_id + "' in the journal of '" +
                                     opt_.session_id + "'",
                                 where);
+  if (std::holds_alternative<SessionCreated>(e->data) != (e->seq == 1))
+    throw JournalError::corrupt(e->seq == 1 ? "seq 1 is a " + std::string(e->type()) +
+                                                  " event, not session_created"
+                                            : std::string("a session_created event where only seq 1 may be one"),
+                                where);
+  if (e->at < pos_.at)
+    throw JournalError::corrupt("at " + e->at + " is earlier than the " + pos_.at + " of the event before", where);
   // Build the new position whole, then move it in: a failed copy must not
   // leave pos_ half updated (a seq with the hash of another event).
   Position next{e->seq, e->hash, pos_.offset + line.size() + 1, e->at};
@@ -172,7 +200,45 @@ Position Journal::head() const {
 void Journal::assume_validated(const Position& p) {
   Position copy = p;  // may throw; the move under the lock cannot
   std::lock_guard<std::mutex> lock(mu_);
-  if (copy.seq > head_.seq) head_ = std::move(copy);
+  if (!checked_ && copy.seq > head_.seq) head_ = std::move(copy);
+}
+
+void Journal::adopt(const JournalReader& r) {
+  Position copy = r.position();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!r.checks_from_line_one()) {
+    if (!checked_ && copy.seq > head_.seq) head_ = std::move(copy);
+  } else if (!checked_ || copy.seq > head_.seq) {
+    head_ = std::move(copy);
+    checked_ = true;
+  }
+}
+
+bool Journal::history_checked() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return checked_;
+}
+
+Position Journal::check_history() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!checked_) {
+    Position p = read_from_line_one_locked();
+    head_ = std::move(p);
+    checked_ = true;
+  }
+  return head_;
+}
+
+// Every line from line 1, every hash recomputed; returns the position after
+// the last event (a torn or damaged tail is left where it is).
+Position Journal::read_from_line_one_locked() const {
+  JournalReader::Options o;
+  o.verify_hashes = true;
+  o.session_id = id_;
+  JournalReader r(*fs_, path_, std::move(o));
+  while (r.next()) {
+  }
+  return r.position();
 }
 
 bool Journal::poisoned() const {
@@ -209,17 +275,35 @@ void Journal::open_for_append(bool create) {
   file_ = std::move(file);
 }
 
-// Validates what other writers appended since head_, under the file lock.
+// Validates what other writers appended since head_, under the file lock. A
+// handle that has not checked the history yet reads it all, from line 1: a
+// writer never extends a journal it has not checked whole, whatever a
+// snapshot said about the lines before it.
 void Journal::catch_up_locked() {
+  // Nothing here may allocate before the reader below is needed: a new
+  // journal file was just created, and a failure must not leave it behind.
+  const std::uint64_t from_offset = checked_ ? head_.offset : 0;
   std::uint64_t size = file_->size();
-  if (size < head_.offset)
+  if (size < from_offset)
     throw JournalError::corrupt("the journal shrank to " + std::to_string(size) +
-                                    " bytes below the " + std::to_string(head_.offset) +
+                                    " bytes below the " + std::to_string(from_offset) +
                                     " bytes already read",
                                 ErrorLocation{path_, {}, size, {}});
-  if (size == head_.offset) return;
+  if (size == from_offset) {
+    if (!checked_) {
+      // An empty file: nothing to check. Without allocating (the file may
+      // have just been created, and a failure here must not leave it behind):
+      // every hash is 64 characters, so assign reuses the buffer.
+      head_.seq = 0;
+      head_.offset = 0;
+      head_.hash.assign(kGenesisHash);
+      head_.at.clear();
+      checked_ = true;
+    }
+    return;
+  }
   JournalReader::Options o;
-  o.from = head_;
+  if (checked_) o.from = head_;
   o.verify_hashes = true;
   o.session_id = id_;
   JournalReader r(*fs_, path_, std::move(o));
@@ -227,6 +311,7 @@ void Journal::catch_up_locked() {
   }
   Position caught_up = r.position();
   head_ = std::move(caught_up);
+  checked_ = true;
   if (r.torn_tail()) cut_torn_tail_locked(*r.torn_tail());
 }
 
@@ -305,6 +390,9 @@ Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::
   if (batch.empty()) throw JournalError::invalid_argument("append of an empty batch");
   if (expected_seq == 0 && !batch.empty() && !std::holds_alternative<SessionCreated>(batch.front()))
     throw JournalError::invalid_argument("the first event of a session must be session_created");
+  for (std::size_t i = expected_seq == 0 ? 1 : 0; i < batch.size(); ++i)
+    if (std::holds_alternative<SessionCreated>(batch[i]))
+      throw JournalError::invalid_argument("session_created can only be the first event (seq 1)");
   // Encode before the file is opened (or created): a failure to allocate
   // must leave no trace, not even a new empty journal. When the catch-up
   // below finds that the head moved, the batch is encoded again.

@@ -67,7 +67,10 @@ ManagerCore::Loaded ManagerCore::load(const std::string& id,
     out.position = r->position();
   }
   if (out.at_head) {
-    j->assume_validated(out.position);
+    // Without a snapshot the reader checked every line from line 1, and the
+    // journal need not read them again before its first append; from a
+    // snapshot it is only a hint (a snapshot vouches for nothing before it).
+    j->adopt(*r);
     if (snap) note_snapshot(id, snap->position, snap->path);
   }
   return out;
@@ -271,6 +274,9 @@ void ManagerCore::maybe_snapshot(const std::string& id, const SessionState& stat
     }
     std::string dir = session_dir(root_, id);
     try {
+      // Never a snapshot over a journal this process has not checked whole
+      // (after an append it has; a no-op then).
+      journal(id)->check_history();
       note_snapshot(id, pos, write_snapshot(*fs_, dir, state, pos, opt_.journal.durability));
       prune_snapshots(*fs_, dir, opt_.snapshots_kept);
     } catch (const std::exception& e) {
@@ -281,7 +287,10 @@ void ManagerCore::maybe_snapshot(const std::string& id, const SessionState& stat
 }
 
 std::string ManagerCore::snapshot_now(const std::string& id) {
-  Loaded l = load(id);
+  // The state replayed from line 1, never taken from another snapshot, and
+  // the whole journal checked: a snapshot is never written over damage.
+  Loaded l = load(id, [](const Position&) { return false; });
+  journal(id)->check_history();  // a no-op when the replay checked every hash
   if (!l.state.created) throw JournalError::not_found("session '" + id + "' has no events");
   std::string dir = session_dir(root_, id);
   {

@@ -174,6 +174,14 @@ LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& file, const std:
       line.compare(line.size() - detail::kHashHexLen - detail::kLineEnd.size(), detail::kHashHexLen,
                    out.position.hash) != 0)
     throw disagrees();
+  // Its seq and time are the event's own: a reader goes on from this position
+  // and checks that times never decrease, so a wrong "at" here would make a
+  // sound tail look corrupt.
+  std::string why;
+  auto e = decode_event_line(line, false, &why);
+  if (!e || e->seq != out.position.seq || e->at != out.position.at)
+    throw bad("disagrees with the journal: the event at byte " + std::to_string(start) +
+              (e ? " has seq " + std::to_string(e->seq) + " and at " + e->at : " does not decode (" + why + ")"));
   return out;
 }
 

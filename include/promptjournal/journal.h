@@ -10,6 +10,13 @@
 // nothing. Other damage is corruption: append refuses (kCorrupt) and writes
 // nothing.
 //
+// A handle never extends a journal it has not checked whole: before its first
+// append it reads and checks the history from line 1 (every hash, the chain,
+// the seqs), whatever a snapshot or assume_validated() told it, unless it
+// adopted a reader that did exactly that (docs/FORMAT.md, "Opening, reading
+// and writing a journal with damage"). That costs one full read per handle;
+// later appends read only what other writers appended since.
+//
 // Reading: JournalReader streams events with bounded memory (one line at a time).
 //
 // Thread-safety: a Journal may be shared by threads (appends are serialised);
@@ -50,7 +57,10 @@ struct Position {
 //    loss: zeros or stale bytes). A damaged tail is also what a changed last
 //    line looks like, so verify reports it as a problem; writers cut it aside
 //    like a torn tail. Damage followed by a line with a valid hash is
-//    corruption instead (JournalError kCorrupt).
+//    corruption instead (JournalError kCorrupt), and so is a first line that
+//    is recognisably a changed event (a JSON object with a "seq" member: a
+//    journal converted to CRLF, say), so that no writer cuts a whole history
+//    aside.
 struct TornTail {
   std::uint64_t offset = 0;  // where the partial or first undecodable line starts
   std::uint64_t bytes = 0;   // from there to the end of the file
@@ -82,14 +92,24 @@ class JournalReader {
 
   // The next event, or nullopt at the end (a torn or damaged tail counts as the
   // end and is recorded in torn_tail()). Throws JournalError(kCorrupt) with
-  // path, line, byte offset and seq for bad JSON (unless it starts a damaged
-  // tail: to decide, the reader scans on to the end of the file, one line at a
-  // time), a seq gap, a broken chain, a wrong id.
+  // path, true 1-based line, byte offset and seq for bad JSON (unless it starts
+  // a damaged tail: to decide, the reader scans on to the end of the file, one
+  // line at a time; a first line that is recognisably a changed event never
+  // does), a seq gap, a broken chain, a wrong id, a session_created anywhere
+  // but at seq 1 or a seq 1 that is not one, an `at` earlier than the one before.
   std::optional<Event> next();
   // The position after the last event returned.
   const Position& position() const noexcept { return pos_; }
-  // The 1-based line number of the last event returned.
+  // The 1-based line number of the last event returned (from.seq when none
+  // was: line N of a journal holds event N, so a reader that starts at a
+  // snapshot's position counts on from there).
   std::uint64_t line() const noexcept { return line_; }
+  const std::string& path() const noexcept { return path_; }
+  // True when this reader started at line 1 and recomputes every hash: what it
+  // returned is checked whole (see Journal::adopt).
+  bool checks_from_line_one() const noexcept {
+    return opt_.from.seq == 0 && opt_.from.offset == 0 && opt_.verify_hashes;
+  }
   const std::optional<TornTail>& torn_tail() const noexcept { return torn_; }
 
  private:
@@ -102,7 +122,7 @@ class JournalReader {
   std::string path_;
   Options opt_;
   Position pos_;
-  std::uint64_t line_ = 0;
+  std::uint64_t line_ = 0;  // set to from.seq: line N holds event N
   std::uint64_t read_offset_ = 0;
   std::string buf_;
   std::size_t buf_pos_ = 0;
@@ -125,12 +145,27 @@ class Journal {
   // True when the journal file exists (it may still hold no complete event).
   bool exists() const;
 
-  // The last position this handle has validated.
+  // The last position this handle knows of: checked (history_checked()), or
+  // the hint of assume_validated.
   Position head() const;
-  // Tells the handle that the caller has validated the journal up to `p`
-  // (from a snapshot anchor and its tail), so append need not re-read it.
+  // A hint: the journal's head is at least `p` (a caller read up to there, from
+  // a snapshot for instance). head() reports it until the handle checks the
+  // history itself; it never spares that check (a snapshot does not vouch for
+  // the lines before it), and once the handle has checked, hints are ignored.
   // REQUIRES: p describes this journal's file.
   void assume_validated(const Position& p);
+  // Takes over what `r` read: when r.checks_from_line_one() and r met no
+  // corruption, the history up to r.position() counts as checked whole (no
+  // second read before the first append); otherwise its position is only a
+  // hint, as with assume_validated. REQUIRES: r reads this journal's file.
+  void adopt(const JournalReader& r);
+  // Reads and checks the whole history from line 1 (every hash, whatever
+  // verify_hashes_on_read says) unless this handle already did, and returns the
+  // checked head. Writers of anything derived from the journal (snapshots)
+  // call it first. Does not cut a tail. Throws kCorrupt, kNotFound, kTooLarge, kIo.
+  Position check_history();
+  // True once this handle has checked the history from line 1.
+  bool history_checked() const;
 
   struct AppendResult {
     std::vector<Event> events;         // the committed events, hashes filled
@@ -144,7 +179,9 @@ class Journal {
   // nothing of the batch is left in the file; the handle's head is unchanged.
   // Throws: kConflict (nothing written), kNotFound (expected_seq > 0 but no
   // journal), kAlreadyExists (expected_seq == 0 on a journal with events),
-  // kCorrupt, kTooLarge, kInvalidArgument, kIo (nothing acknowledged; partial
+  // kCorrupt (damage anywhere in the history: see the file comment), kTooLarge,
+  // kInvalidArgument (an empty batch; session_created other than as seq 1, or
+  // a first event that is not), kIo (nothing acknowledged; partial
   // bytes truncated), kPoisoned (an earlier fdatasync failed: reopen).
   AppendResult append(const std::vector<EventData>& batch, std::uint64_t expected_seq,
                       const boost::json::object& meta = {});
@@ -166,6 +203,7 @@ class Journal {
                       Prepared& p) const;
   void open_for_append(bool create);
   void catch_up_locked();
+  Position read_from_line_one_locked() const;
   void cut_torn_tail_locked(const TornTail& t);
 
   std::string root_;
@@ -177,6 +215,7 @@ class Journal {
   mutable std::mutex mu_;
   std::unique_ptr<File> file_;
   Position head_;
+  bool checked_ = false;  // head_ was reached by checking every line from line 1
   bool poisoned_ = false;
   std::optional<TornTail> repaired_;
 };
