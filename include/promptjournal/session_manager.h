@@ -7,6 +7,11 @@
 // objects: get_session returns the same object for the same id, brought up to
 // date with the journal.
 //
+// Opening reads from the newest valid snapshot on; the first write through
+// a session of this manager checks the whole journal from line 1 first (see
+// Journal), so a journal damaged before its snapshot opens for reading but
+// takes no event.
+//
 // Thread-safety: all members may be called concurrently. Errors: JournalError
 // (or std::bad_alloc). Writes (create_session, update_session, import_session,
 // load_session_from_file) do everything that can fail before the journal
@@ -60,7 +65,9 @@ class SessionManager {
 
   // Creates a session: its session_created event is in the journal on return.
   // Credentials in `config` are redacted unless options().keep_secrets.
-  // Throws kAlreadyExists if the id has history, kInvalidSessionId.
+  // Throws kAlreadyExists if the id has history, kCorrupt if its journal is
+  // damaged (a changed first line included: nothing is moved aside),
+  // kInvalidSessionId.
   std::shared_ptr<OptimizationSession> create_session(const std::string& session_id,
                                                       const std::string& initial_input,
                                                       const Config& config);
@@ -76,7 +83,7 @@ class SessionManager {
   // The ids of every session on disk, sorted.
   std::vector<std::string> list_session_ids();
   // Throws kNotFound for a session without a complete event (no journal, or
-  // an empty one: a creation cut short).
+  // an empty one: a creation cut short), kCorrupt for a damaged journal.
   SessionInfo session_info(const std::string& session_id);
 
   // Loads a file in the to_dict shape (a snapshot, or a promptomatix session
@@ -97,7 +104,8 @@ class SessionManager {
   SessionState state_at(const std::string& session_id, std::uint64_t seq);
   // The state after the last event whose time is <= `t`.
   SessionState state_as_of(const std::string& session_id, std::chrono::system_clock::time_point t);
-  // Writes a snapshot at the head now; returns its path.
+  // Writes a snapshot at the head now, of the state replayed from line 1;
+  // returns its path. Throws kCorrupt (and writes nothing) for a damaged journal.
   std::string snapshot(const std::string& session_id);
   // The journal of a session (shared with the sessions of this manager).
   std::shared_ptr<Journal> journal(const std::string& session_id);
