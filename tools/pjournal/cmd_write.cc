@@ -14,6 +14,7 @@
 #include "output.h"
 #include "promptjournal/errors.h"
 #include "promptjournal/feedback.h"
+#include "promptjournal/history.h"
 
 namespace pjournal {
 
@@ -135,7 +136,7 @@ void register_create(CLI::App& app, Globals& g, int* exit_code) {
       config = promptjournal::Config(v.get_object());
       std::vector<std::string> keys;
       config.redacted(&keys);
-      std::cerr << exposed_credentials_warning(a->config_file, keys);
+      std::cerr << promptjournal::visible_text(exposed_credentials_warning(a->config_file, keys), true);
     }
     auto m = open_manager(g, false);
     try {
