@@ -24,7 +24,7 @@ id=demo-sentiment
 if ! $pj show "$id" >/dev/null 2>&1; then
   $pj create "$id" --input "Classify the sentiment of product reviews."
   $pj set-prompt "$id" --text "You are a sentiment classifier. Read the review and answer positive or negative."
-  $pj feedback "$id" --text "positive or negative" --start 60 --end 80 --feedback "Allow 'mixed' as a third label."
+  $pj feedback "$id" --text "positive or negative" --start 59 --end 79 --feedback "Allow 'mixed' as a third label."
   $pj set-input "$id" --text "Classify the sentiment of product reviews as positive, negative or mixed."
   $pj set-prompt "$id" --text "You are a sentiment classifier. Read the review and answer positive, negative or mixed. Answer with the label only."
 fi

@@ -11,6 +11,7 @@
 #include "json_util.h"
 #include "promptjournal/errors.h"
 #include "time_format.h"
+#include "utf8.h"
 
 namespace promptjournal {
 
@@ -99,6 +100,36 @@ Feedback::Feedback(std::string id_, std::string text_, std::int64_t start, std::
       feedback(std::move(feedback_)),
       prompt_id(std::move(prompt)),
       created_at(std::move(created)) {}
+
+void check_feedback_span(const Feedback& f) {
+  if (f.start_offset < 0 || f.end_offset < f.start_offset)
+    throw JournalError::invalid_argument("feedback span [" + std::to_string(f.start_offset) + ".." +
+                                         std::to_string(f.end_offset) +
+                                         "]: offsets must satisfy 0 <= start_offset <= end_offset");
+}
+
+std::optional<std::string> feedback_span_mismatch(const Feedback& f, std::optional<std::string_view> prompt) {
+  const std::string span = "[" + std::to_string(f.start_offset) + ".." + std::to_string(f.end_offset) + "]";
+  if (!prompt) return "given when the session had no optimized prompt: the span " + span + " refers to no text";
+  if (f.start_offset < 0 || f.end_offset < f.start_offset)
+    return "the span " + span + " is not 0 <= start <= end";
+  // Byte positions of the two code-point offsets (an ill-formed byte counts
+  // as one code point, as the UTF-8 checks elsewhere never let one in).
+  std::size_t i = 0, begin = std::string_view::npos, n = 0;
+  const auto start = static_cast<std::uint64_t>(f.start_offset), end = static_cast<std::uint64_t>(f.end_offset);
+  for (;; ++n) {
+    if (n == start) begin = i;
+    if (n == end || i >= prompt->size()) break;
+    if (!detail::utf8_next(*prompt, i)) ++i;
+  }
+  if (n < end)
+    return "the span " + span + " goes past the end of the prompt (" + std::to_string(n) + " code points)";
+  const std::string_view covered = prompt->substr(begin, i - begin);
+  if (covered != f.text)
+    return "the span " + span + " covers " + boost::json::serialize(boost::json::string(covered)) + ", not " +
+           boost::json::serialize(boost::json::string(f.text));
+  return std::nullopt;
+}
 
 boost::json::object to_json(const Feedback& f) {
   boost::json::object o;

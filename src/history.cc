@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <cstdio>
+
 #include "utf8.h"
 
 namespace promptjournal {
@@ -27,6 +29,43 @@ std::string one_line(std::string_view s, std::size_t max) {
     ++n;
   }
   if (i < s.size()) out += "...";
+  return out;
+}
+
+namespace {
+
+bool hides_or_reorders(std::uint32_t c) noexcept {
+  return (c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200B || c == 0x200E || c == 0x200F || c == 0x2028 ||
+         c == 0x2029 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
+         (c >= 0x2066 && c <= 0x206F) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB) ||
+         (c >= 0xE0000 && c <= 0xE007F);
+}
+
+}  // namespace
+
+std::string visible_text(std::string_view s, bool keep_lines) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t start = i;
+    std::uint32_t c = 0;
+    if (!detail::utf8_next(s, i, &c)) {
+      const auto b = static_cast<unsigned char>(s[i++]);
+      out += {'<', kHex[b >> 4], kHex[b & 15], '>'};
+    } else if (c < 0x20 || c == 0x7F) {
+      if (keep_lines && (c == '\n' || c == '\t'))
+        out += static_cast<char>(c);
+      else
+        out += {'^', static_cast<char>(c == 0x7F ? '?' : c + 0x40)};
+    } else if (hides_or_reorders(c)) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "<U+%04X>", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out.append(s, start, i - start);
+    }
+  }
   return out;
 }
 

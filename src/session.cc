@@ -44,7 +44,10 @@ void OptimizationSession::commit(EventData data) {
   pending_.push_back(std::move(data));  // room reserved: no allocation
 }
 
-void OptimizationSession::add_feedback(const Feedback& feedback) { commit(FeedbackAdded{feedback}); }
+void OptimizationSession::add_feedback(const Feedback& feedback) {
+  check_feedback_span(feedback);
+  commit(FeedbackAdded{feedback});
+}
 
 void OptimizationSession::update_optimized_prompt(std::string new_prompt,
                                                   std::vector<std::string> caused_by) {

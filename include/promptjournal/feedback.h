@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/json/fwd.hpp>
 
@@ -35,6 +36,21 @@ struct Feedback {
 
 // A fresh random (version 4) UUID in its 36-character text form.
 std::string new_uuid();
+
+// Throws JournalError(kInvalidArgument) unless 0 <= start_offset <= end_offset:
+// what OptimizationSession::add_feedback requires of new feedback. Journals
+// and imports keep whatever spans they hold (they are history).
+void check_feedback_span(const Feedback& f);
+
+// Why `f` does not fit `prompt`, the text its span refers to, or nothing when
+// it fits: 0 <= start_offset <= end_offset <= the prompt's length, in code
+// points as Python counts them, and f.text equal to the text the span covers.
+// Spans refer to the session's latest optimized prompt at the time the
+// feedback was given (promptomatix's optimize_with_feedback sends the
+// feedback with that prompt); `prompt` is null when there was none, which is
+// itself a mismatch. The reason is one line, e.g. "the span [9..19] covers
+// \"classifie\", not \"classifier\"". Throws only std::bad_alloc.
+std::optional<std::string> feedback_span_mismatch(const Feedback& f, std::optional<std::string_view> prompt);
 
 // JSON form, keys in to_dict order: id, text, start_offset, end_offset,
 // feedback, prompt_id, created_at.

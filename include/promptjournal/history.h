@@ -85,6 +85,23 @@ std::string summarize(const Event& e, std::size_t max_chars = 60);
 // tabs shown as spaces, "..." when cut. Never splits a UTF-8 sequence.
 std::string one_line(std::string_view s, std::size_t max);
 
+// `s` with every character a terminal would act on rather than show, or that
+// hides or reorders text, written out visibly (as less and git show them), for
+// human-readable output; JSON and HTML outputs escape on their own. Shown:
+//  - C0 controls and DEL in caret form: ESC "^[", CR "^M", DEL "^?"; newline
+//    and tab too ("^J", "^I") unless `keep_lines` (multi-line layouts keep
+//    them, and one_line has made them spaces already);
+//  - C1 controls U+0080..U+009F (U+009B is CSI, U+009D OSC) as "<U+009B>";
+//  - bidi controls U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069
+//    (text shown reordered), and invisible characters that can hide text:
+//    U+200B, U+2028, U+2029, U+2060..U+2064, U+206A..U+206F, U+FEFF,
+//    U+FFF9..U+FFFB and the tags U+E0000..U+E007F, all as "<U+XXXX>";
+//  - bytes that are not UTF-8 as "<9B>".
+// Joiners U+200C/U+200D and variation selectors are left alone (scripts and
+// emoji need them). Everything else is copied unchanged. Never throws but
+// std::bad_alloc.
+std::string visible_text(std::string_view s, bool keep_lines = false);
+
 }  // namespace promptjournal
 
 #endif  // PROMPTJOURNAL_HISTORY_H_

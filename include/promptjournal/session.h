@@ -73,6 +73,9 @@ class OptimizationSession {
   }
 
   // --- the seed's methods ---
+  // Throws JournalError(kInvalidArgument), writing nothing, unless
+  // 0 <= start_offset <= end_offset (check_feedback_span). Whether the span
+  // fits the prompt is for the caller: feedback_span_mismatch tells.
   void add_feedback(const Feedback& feedback);
   // `caused_by`: optional ids of the feedback this update answers (lineage).
   void update_optimized_prompt(std::string new_prompt, std::vector<std::string> caused_by = {});

@@ -63,8 +63,13 @@ struct HtmlFixture {
     s->add_feedback(Feedback("f-wide", "漢字テキスト", 12, 18, "wide", std::nullopt, "2026-11-24T12:00:03"));
     // Every kind of bad span.
     s->add_feedback(Feedback("f-past", "x", 21, 23, "past the end", std::nullopt, "2026-11-24T12:00:04"));
-    s->add_feedback(Feedback("f-neg", "x", -1, 2, "negative", std::nullopt, "2026-11-24T12:00:05"));
-    s->add_feedback(Feedback("f-back", "x", 5, 3, "backwards", std::nullopt, "2026-11-24T12:00:06"));
+    // add_feedback refuses these two; an import or an older journal may hold
+    // them, so they go straight to the journal.
+    for (const auto& f : {Feedback("f-neg", "x", -1, 2, "negative", std::nullopt, "2026-11-24T12:00:05"),
+                          Feedback("f-back", "x", 5, 3, "backwards", std::nullopt, "2026-11-24T12:00:06")}) {
+      m->journal("unicode")->append({promptjournal::FeedbackAdded{f}}, s->version());
+      s->refresh();
+    }
     s->add_feedback(Feedback("f-huge", "x", 0, std::numeric_limits<std::int64_t>::max(), "huge", std::nullopt,
                              "2026-11-24T12:00:07"));
     // In range, but not over the text it quotes.

@@ -8,6 +8,7 @@
 
 #include "output.h"
 #include "promptjournal/audit_html.h"
+#include "promptjournal/feedback.h"
 #include "promptjournal/history.h"
 
 namespace pjournal {
@@ -15,6 +16,8 @@ namespace pjournal {
 namespace json = boost::json;
 using promptjournal::AuditReport;
 using promptjournal::PromptVersion;
+
+std::vector<promptjournal::DiffSegment> visible_segments(std::vector<promptjournal::DiffSegment> d);  // cmd_diff.cc
 
 
 namespace {
@@ -25,13 +28,25 @@ json::array segments_json(const std::vector<promptjournal::DiffSegment>& d) {
   return a;
 }
 
+// Why a feedback's span does not fit the version it is listed under (the
+// optimized prompt then current; before the first one, the human input), or
+// nothing. The HTML report marks the same.
+std::optional<std::string> span_mismatch(const promptjournal::Feedback& f, const PromptVersion& v) {
+  return promptjournal::feedback_span_mismatch(f, std::string_view(v.text));
+}
+
 json::array versions_json(const std::vector<PromptVersion>& vs,
                           const std::vector<std::vector<promptjournal::DiffSegment>>& diffs) {
   json::array out;
   for (std::size_t i = 0; i < vs.size(); ++i) {
     const auto& v = vs[i];
     json::array fb, caused;
-    for (const auto& f : v.feedback) fb.push_back(promptjournal::to_json(f));
+    for (const auto& f : v.feedback) {
+      auto o = promptjournal::to_json(f);
+      auto why = span_mismatch(f, v);
+      o.emplace("span_mismatch", why ? json::value(*why) : json::value(nullptr));
+      fb.push_back(std::move(o));
+    }
     for (const auto& c : v.caused_by) caused.push_back(json::string(c));
     json::object o{{"version", v.version}, {"seq", v.seq}, {"at", v.at}, {"text", v.text},
                    {"caused_by", caused}, {"feedback", fb}};
@@ -51,8 +66,11 @@ std::string indented(std::string text, const char* pad) {
   return out + "\n";
 }
 
+// Text from the journal goes through visible_text (control characters shown,
+// not acted on); only the colours of render_diff stay real escapes.
 void print_versions(std::ostream& out, const char* title, const std::vector<PromptVersion>& vs,
                     const std::vector<std::vector<promptjournal::DiffSegment>>& diffs, bool colour) {
+  using promptjournal::visible_text;
   out << "\n" << title << " (" << vs.size() << (vs.size() == 1 ? " version" : " versions") << ")\n";
   for (std::size_t i = 0; i < vs.size(); ++i) {
     const auto& v = vs[i];
@@ -60,17 +78,20 @@ void print_versions(std::ostream& out, const char* title, const std::vector<Prom
         << "\n";
     if (!v.caused_by.empty()) {
       out << "  in answer to feedback:";
-      for (const auto& c : v.caused_by) out << " " << c;
+      for (const auto& c : v.caused_by) out << " " << visible_text(c);
       out << "\n";
     }
     if (i == 0)
-      out << indented(v.text, "    | ");
+      out << indented(visible_text(v.text, /*keep_lines=*/true), "    | ");
     else
       out << "  changes from v" << v.version - 1 << ":\n"
-          << indented(render_diff(diffs[i - 1], false, colour).substr(0), "    | ");
-    for (const auto& f : v.feedback)
-      out << "  feedback " << f.id << " on \"" << shorten(f.text, 30) << "\" [" << f.start_offset << ".."
-          << f.end_offset << "] at " << human_time(f.created_at) << ":\n    " << f.feedback << "\n";
+          << indented(render_diff(visible_segments(diffs[i - 1]), false, colour), "    | ");
+    for (const auto& f : v.feedback) {
+      out << "  feedback " << visible_text(f.id) << " on \"" << visible_text(shorten(f.text, 30)) << "\" ["
+          << f.start_offset << ".." << f.end_offset << "] at " << visible_text(human_time(f.created_at)) << ":\n"
+          << indented(visible_text(f.feedback, /*keep_lines=*/true), "    ");
+      if (auto why = span_mismatch(f, v)) out << "    ! span does not match: " << visible_text(*why) << "\n";
+    }
   }
 }
 
@@ -114,6 +135,10 @@ void register_audit(CLI::App& app, Globals& g, int* exit_code) {
           << "\n  head hash " << r.integrity.head.hash << "\n";
       for (const auto& p : r.integrity.problems) out << problem_line(p);
       for (const auto& c : r.integrity.cut_aside) out << cut_aside_line(c);
+      // Everything so far is text from the journal or its paths: shown visibly.
+      std::string head = promptjournal::visible_text(out.str(), /*keep_lines=*/true);
+      out.str(head);
+      out.seekp(0, std::ios_base::end);
       bool colour = use_colour(STDOUT_FILENO);
       print_versions(out, "Human input", r.history.human_input, r.human_input_diffs, colour);
       print_versions(out, "Optimized prompt", r.history.optimized_prompt, r.optimized_prompt_diffs, colour);

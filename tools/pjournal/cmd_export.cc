@@ -2,6 +2,7 @@
 #include <iostream>
 #include <optional>
 
+#include "numbers.h"
 #include "output.h"
 #include "promptjournal/promptomatix.h"
 
@@ -15,7 +16,7 @@ void register_export(CLI::App& app, Globals& g, int* exit_code) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("ID", a->id, "session id")->required();
-  cmd->add_option("--at", a->at, "the state just after event SEQ (default: the head)");
+  cmd->add_option("--at", a->at, "the state just after event SEQ (default: the head)")->transform(whole_number());
   cmd->add_option("-o,--output", a->out, "write to FILE (default: standard output)");
   cmd->callback([&g, a, exit_code] {
     auto m = open_manager(g);

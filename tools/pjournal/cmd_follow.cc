@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "numbers.h"
 #include "output.h"
 
 namespace pjournal {
@@ -31,7 +32,7 @@ void register_follow(CLI::App& app, Globals& g, int* exit_code) {
   cmd->add_option("ID", a->id, "session id")->required();
   cmd->add_flag("--from-start", a->from_start, "print the existing events first");
   cmd->add_option("--interval", a->interval_ms, "milliseconds between looks at the journal (default 200)")
-      ->check(CLI::Range(10, 60000));
+      ->transform(whole_number(10, 60000));
   cmd->callback([&g, a, exit_code] {
     auto m = open_manager(g);
     require_session(*m, a->id);

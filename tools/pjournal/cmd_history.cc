@@ -40,7 +40,7 @@ void register_history(CLI::App& app, Globals& g, int* exit_code) {
         continue;
       }
       out << "v" << v.version << "  seq " << v.seq << "  " << human_time(v.at) << "  " << human_size(v.text.size())
-          << "  \"" << shorten(v.text, 40) << "\"\n";
+          << "  \"" << promptjournal::visible_text(shorten(v.text, 40)) << "\"\n";
     }
     if (g.json)
       std::cout << json::serialize(all) << "\n";

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "output.h"
+#include "promptjournal/history.h"
 #include "promptjournal/promptomatix.h"
 
 namespace pjournal {
@@ -15,22 +16,37 @@ namespace fs = boost::filesystem;
 
 namespace {
 
+// A file to import, or an entry that could not be looked at (a link loop, a
+// folder it may not read), reported as refused while the others go on.
+struct Entry {
+  std::string path;
+  std::string problem;
+};
+
 // Files named on the command line, and the *.json files of named folders
 // (sorted; *.ops.json operation logs are not session files).
-std::vector<std::string> expand(const std::vector<std::string>& paths) {
-  std::vector<std::string> out;
+std::vector<Entry> expand(const std::vector<std::string>& paths) {
+  std::vector<Entry> out;
   for (const auto& p : paths) {
-    if (!fs::is_directory(p)) {
-      out.push_back(p);
+    boost::system::error_code ec;
+    if (!fs::is_directory(fs::status(p, ec))) {
+      out.push_back({p, {}});  // the import names what is wrong with it
       continue;
     }
-    std::vector<std::string> found;
-    for (const auto& e : fs::directory_iterator(p)) {
-      std::string name = e.path().filename().string();
-      if (fs::is_regular_file(e.path()) && name.ends_with(".json") && !name.ends_with(".ops.json"))
-        found.push_back(e.path().string());
+    std::vector<Entry> found;
+    fs::directory_iterator it(p, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (!name.ends_with(".json") || name.ends_with(".ops.json")) continue;
+      boost::system::error_code st;
+      const auto status = fs::status(it->path(), st);
+      if (st)
+        found.push_back({it->path().string(), "cannot look at it: " + st.message() + " (skipped)"});
+      else if (fs::is_regular_file(status))
+        found.push_back({it->path().string(), {}});
     }
-    std::sort(found.begin(), found.end());
+    if (ec) found.push_back({p, "cannot list the folder: " + ec.message() + " (skipped)"});
+    std::sort(found.begin(), found.end(), [](const Entry& a, const Entry& b) { return a.path < b.path; });
     out.insert(out.end(), found.begin(), found.end());
   }
   return out;
@@ -47,9 +63,10 @@ void register_import(CLI::App& app, Globals& g, int* exit_code) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("PATH", a->paths, "session files or folders")->required();
-  cmd->add_option("--as", a->as_id, "import the (single) file under this session id");
+  auto* as = cmd->add_option("--as", a->as_id, "import the (single) file under this session id");
   cmd->add_flag("--keep-secrets", a->keep_secrets, "keep API keys (they are redacted otherwise)");
-  cmd->callback([&g, a, exit_code] {
+  cmd->callback([&g, a, as, exit_code] {
+    if (as->count() > 0 && a->as_id.empty()) throw UsageError("import: --as: the session id is empty");
     auto files = expand(a->paths);
     if (!a->as_id.empty() && files.size() != 1) throw UsageError("import: --as takes exactly one file");
     promptjournal::ManagerOptions mo;
@@ -63,9 +80,15 @@ void register_import(CLI::App& app, Globals& g, int* exit_code) {
     json::array all;
     for (std::size_t i = 0; i < files.size(); ++i) {
       if (progress) std::cerr << "\rimporting " << (i + 1) << "/" << files.size() << std::flush;
-      auto r = promptjournal::import_promptomatix_file(m, files[i], opt);
+      promptjournal::ImportResult r;
+      if (files[i].problem.empty()) {
+        r = promptjournal::import_promptomatix_file(m, files[i].path, opt);
+      } else {
+        r.path = files[i].path;
+        r.message = files[i].problem;
+      }
       ++counts[static_cast<int>(r.outcome)];
-      std::cerr << exposed_credentials_warning(files[i], r.credentials);
+      std::cerr << promptjournal::visible_text(exposed_credentials_warning(files[i].path, r.credentials), true);
       if (!r.warnings.empty()) ++warned;
       if (g.json) {
         json::array w;
@@ -76,12 +99,14 @@ void register_import(CLI::App& app, Globals& g, int* exit_code) {
         continue;
       }
       if (progress) std::cerr << "\r";
-      std::cout << promptjournal::to_string(r.outcome) << "  " << r.path;
-      if (!r.session_id.empty()) std::cout << " -> " << r.session_id;
-      if (r.outcome == promptjournal::ImportResult::Outcome::kImported) std::cout << " (" << r.events << " events)";
-      std::cout << "\n";
-      if (!r.message.empty()) std::cout << "    " << r.message << "\n";
-      for (const auto& w : r.warnings) std::cout << "    warning: " << w.field << ": " << w.message << "\n";
+      std::string text = std::string(promptjournal::to_string(r.outcome)) + "  " + r.path;
+      if (!r.session_id.empty()) text += " -> " + r.session_id;
+      if (r.outcome == promptjournal::ImportResult::Outcome::kImported)
+        text += " (" + std::to_string(r.events) + " events)";
+      text += "\n";
+      if (!r.message.empty()) text += "    " + r.message + "\n";
+      for (const auto& w : r.warnings) text += "    warning: " + w.field + ": " + w.message + "\n";
+      std::cout << promptjournal::visible_text(text, /*keep_lines=*/true);
     }
     if (progress) std::cerr << "\n";
     if (g.json)

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "output.h"
+#include "promptjournal/history.h"
 
 namespace pjournal {
 
@@ -26,7 +27,7 @@ void register_list(CLI::App& app, Globals& g, int* exit_code) {
       }
     }
     for (const auto& id : empty)
-      std::cerr << "pjournal: note: '" << id << "' has no event yet (a creation cut short); not listed\n";
+      std::cerr << "pjournal: note: '" << promptjournal::visible_text(id) << "' has no event yet (a creation cut short); not listed\n";
     if (g.json) {
       for (const auto& info : infos) {
         json::object o{{"session_id", info.session_id}, {"events", info.events},
@@ -42,7 +43,7 @@ void register_list(CLI::App& app, Globals& g, int* exit_code) {
       return;
     }
     if (infos.empty()) {
-      std::cout << "no sessions in " << m->sessions_dir() << "\n";
+      std::cout << "no sessions in " << promptjournal::visible_text(m->sessions_dir()) << "\n";
       *exit_code = kExitOk;
       return;
     }
@@ -65,7 +66,7 @@ void register_list(CLI::App& app, Globals& g, int* exit_code) {
                                            : std::string("(no optimized prompt yet)"))
           << "\n";
     }
-    std::cout << out.str();
+    std::cout << promptjournal::visible_text(out.str(), /*keep_lines=*/true);
     *exit_code = kExitOk;
   });
 }

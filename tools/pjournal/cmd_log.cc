@@ -24,7 +24,8 @@ json::object event_json(const promptjournal::Event& e) {
 std::string event_line(const promptjournal::Event& e) {
   std::ostringstream out;
   out.width(5);
-  out << e.seq << "  " << human_time(e.at) << "  " << promptjournal::summarize(e, 50) << "\n";
+  out << e.seq << "  " << human_time(e.at) << "  " << promptjournal::visible_text(promptjournal::summarize(e, 50))
+      << "\n";
   return out.str();
 }
 

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "output.h"
+#include "promptjournal/history.h"
 #include "promptjournal/salvage.h"
 
 namespace pjournal {
@@ -90,7 +91,7 @@ void register_salvage(CLI::App& app, Globals& g, int* exit_code) {
       if (g.json)
         std::cout << json::serialize(json::object{{"source", a->id}, {"written", false}, {"damaged", false}}) << "\n";
       else
-        std::cout << "'" << a->id << "' has no damaged line (" << check.events
+        std::cout << "'" << promptjournal::visible_text(a->id) << "' has no damaged line (" << check.events
                   << " events; see pjournal verify): nothing to salvage\n";
       *exit_code = kExitOk;
       return;
@@ -108,7 +109,7 @@ void register_salvage(CLI::App& app, Globals& g, int* exit_code) {
     if (g.json)
       std::cout << json::serialize(salvage_json(r)) << "\n";
     else
-      std::cout << salvage_text(r);
+      std::cout << promptjournal::visible_text(salvage_text(r), /*keep_lines=*/true);
     *exit_code = kExitOk;
   });
 }

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <optional>
 
+#include "numbers.h"
 #include "output.h"
 #include "promptjournal/projector.h"
 
@@ -16,7 +17,7 @@ void register_show(CLI::App& app, Globals& g, int* exit_code) {
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("ID", a->id, "session id")->required();
-  auto* at = cmd->add_option("--at", a->at, "the state just after event SEQ");
+  auto* at = cmd->add_option("--at", a->at, "the state just after event SEQ")->transform(whole_number());
   cmd->add_option("--as-of", a->as_of, "the state at TIME (ISO-8601; no zone means UTC)")->excludes(at);
   cmd->callback([&g, a, exit_code] {
     auto m = open_manager(g);

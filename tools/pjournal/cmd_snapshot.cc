@@ -1,7 +1,11 @@
-// pjournal snapshot: write a snapshot now.
+// pjournal snapshot: write a snapshot now; prints its path (with --json, an
+// array of {session_id, path}).
 #include <iostream>
 
+#include <boost/json.hpp>
+
 #include "output.h"
+#include "promptjournal/history.h"
 
 namespace pjournal {
 
@@ -19,6 +23,7 @@ void register_snapshot(CLI::App& app, Globals& g, int* exit_code) {
     auto m = open_manager(g);
     std::vector<std::string> ids = a->all ? m->list_session_ids() : std::vector<std::string>{a->id};
     std::string out;
+    boost::json::array all;
     for (const auto& id : ids) {
       // With --all, a journal without an event yet (a creation cut short)
       // has nothing to snapshot: skipped, not a failure of the others.
@@ -26,9 +31,14 @@ void register_snapshot(CLI::App& app, Globals& g, int* exit_code) {
         require_session(*m, id);
       else if (!has_event(*m, id))
         continue;
-      out += m->snapshot(id) + "\n";
+      std::string path = m->snapshot(id);
+      all.push_back(boost::json::object{{"session_id", id}, {"path", path}});
+      out += path + "\n";
     }
-    std::cout << out;
+    if (g.json)
+      std::cout << boost::json::serialize(all) << "\n";
+    else
+      std::cout << promptjournal::visible_text(out, /*keep_lines=*/true);
     *exit_code = kExitOk;
   });
 }

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "output.h"
+#include "promptjournal/history.h"
 #include "promptjournal/verify.h"
 
 namespace pjournal {
@@ -79,7 +80,8 @@ void register_verify(CLI::App& app, Globals& g, int* exit_code) {
     if (g.json)
       std::cout << json::serialize(all) << "\n";
     else
-      std::cout << out.str() << todo.size() << " sessions checked, " << bad << " with problems\n";
+      std::cout << promptjournal::visible_text(out.str(), /*keep_lines=*/true) << todo.size() << " sessions checked, "
+                << bad << " with problems\n";
     *exit_code = bad == 0 ? kExitOk : kExitFailure;
   });
 }
