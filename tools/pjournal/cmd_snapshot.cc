@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "output.h"
+#include "promptjournal/errors.h"
 
 namespace pjournal {
 
@@ -19,17 +20,25 @@ void register_snapshot(CLI::App& app, Globals& g, int* exit_code) {
     auto m = open_manager(g);
     std::vector<std::string> ids = a->all ? m->list_session_ids() : std::vector<std::string>{a->id};
     std::string out;
+    int failed = 0;
     for (const auto& id : ids) {
       // With --all, a journal without an event yet (a creation cut short)
       // has nothing to snapshot: skipped, not a failure of the others.
-      if (!a->all)
+      if (!a->all) {
         require_session(*m, id);
-      else if (!has_event(*m, id))
+        out += m->snapshot(id) + "\n";
         continue;
-      out += m->snapshot(id) + "\n";
+      }
+      // With --all, one damaged session is reported and the others are done.
+      try {
+        if (has_event(*m, id)) out += m->snapshot(id) + "\n";
+      } catch (const promptjournal::JournalError& e) {
+        std::cerr << "pjournal: error: session '" << id << "': no snapshot: " << e.what() << "\n";
+        ++failed;
+      }
     }
     std::cout << out;
-    *exit_code = kExitOk;
+    *exit_code = failed > 0 ? kExitFailure : kExitOk;
   });
 }
 

@@ -20,9 +20,7 @@ std::string default_root() {
   return env != nullptr && *env != '\0' ? env : "./sessions";
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   pjournal::Globals g;
   g.root = default_root();
   int exit_code = pjournal::kExitOk;
@@ -69,3 +67,9 @@ int main(int argc, char** argv) {
   }
   return exit_code;
 }
+
+}  // namespace
+
+// Every command's output is checked once at the end: a full disk or a closed
+// pipe behind standard output is a failure, not a silent success.
+int main(int argc, char** argv) { return pjournal::finish_stdout(run(argc, argv)); }
