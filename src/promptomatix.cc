@@ -82,7 +82,7 @@ ImportResult detail::import_file(SessionManager& manager, const std::string& pat
   auto fs = manager.options().journal.fs ? manager.options().journal.fs : default_file_system();
   std::string text;
   try {
-    text = read_whole_file(*fs, path);
+    text = read_named_file(*fs, path, kMaxLineBytes);
   } catch (const JournalError& e) {
     return refuse(r, e.what());
   }

@@ -55,10 +55,17 @@ std::vector<std::string> SessionManager::list_session_ids() {
   return ids;
 }
 
-std::vector<json::object> SessionManager::list_sessions() {
-  std::vector<json::object> out;
-  for (const auto& id : list_session_ids())
-    if (auto s = get_session(id)) out.push_back(s->to_dict());
+std::vector<json::object> SessionManager::list_sessions() { return list_sessions_checked().sessions; }
+
+SessionList SessionManager::list_sessions_checked() {
+  SessionList out;
+  for (const auto& id : list_session_ids()) {
+    try {
+      if (auto s = get_session(id)) out.sessions.push_back(s->to_dict());
+    } catch (const JournalError& e) {
+      out.problems.push_back({id, e});
+    }
+  }
   return out;
 }
 
@@ -111,8 +118,7 @@ SessionState SessionManager::state_at(const std::string& session_id, std::uint64
   return l.state;
 }
 
-SessionState SessionManager::state_as_of(const std::string& session_id,
-                                         std::chrono::system_clock::time_point t) {
+SessionState SessionManager::state_as_of(const std::string& session_id, EventTime t) {
   // Event times are fixed-width UTC strings that never decrease in a journal,
   // so comparing the strings compares the times.
   std::string limit = detail::format_utc(t);

@@ -2,19 +2,11 @@
 
 #include "promptjournal/time.h"
 
-#include <boost/date_time/gregorian/gregorian.hpp>
-#include <boost/date_time/posix_time/posix_time.hpp>
-
 #include <cstdio>
 
 namespace promptjournal::detail {
 
 namespace {
-
-namespace pt = boost::posix_time;
-
-const pt::ptime kEpoch(boost::gregorian::date(1970, 1, 1));
-
 
 // "YYYY-MM-DDTHH:MM:SS" and the microseconds of `t` (civil UTC calendar from
 // <chrono>: this runs on every append, so no stream formatting).
@@ -52,45 +44,72 @@ std::string format_python_isoformat(TimePoint t) {
   return s + buf;
 }
 
-std::optional<TimePoint> parse_iso8601(std::string_view in) {
-  std::string s(in);
-  if (s.size() < 10) return std::nullopt;
-  // Split off the zone designator, if any, after the date part.
-  long zone_seconds = 0;
-  if (s.back() == 'Z' || s.back() == 'z') {
-    s.pop_back();
-  } else if (s.size() > 16) {
-    auto sign = s.find_last_of("+-");
-    if (sign != std::string::npos && sign > 10) {
-      int hh = 0, mm = 0;
-      std::string zone = s.substr(sign + 1);
-      if (std::sscanf(zone.c_str(), "%2d:%2d", &hh, &mm) != 2 &&
-          std::sscanf(zone.c_str(), "%2d%2d", &hh, &mm) != 2)
-        return std::nullopt;
-      zone_seconds = (hh * 3600L + mm * 60L) * (s[sign] == '+' ? 1 : -1);
-      s.resize(sign);
+std::optional<TimePoint> parse_iso8601(std::string_view s) {
+  using namespace std::chrono;
+  std::size_t pos = 0;
+  // Reads exactly `n` digits.
+  auto number = [&](std::size_t n, int* out) {
+    if (pos + n > s.size()) return false;
+    int v = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      char c = s[pos + i];
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
     }
+    *out = v;
+    pos += n;
+    return true;
+  };
+  auto skip = [&](char c) { return pos < s.size() && s[pos] == c ? (++pos, true) : false; };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (!number(4, &y) || !skip('-') || !number(2, &mo) || !skip('-') || !number(2, &d)) return std::nullopt;
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (y < 1 || !ymd.ok()) return std::nullopt;
+  microseconds fraction{0};
+  bool has_time = false;
+  if (pos < s.size() && (s[pos] == 'T' || s[pos] == 't' || s[pos] == ' ')) {
+    ++pos;
+    has_time = true;
+    if (!number(2, &h) || !skip(':') || !number(2, &mi)) return std::nullopt;
+    if (skip(':')) {
+      if (!number(2, &sec)) return std::nullopt;
+      if (skip('.') || skip(',')) {
+        std::size_t digits = 0;
+        long long us = 0;
+        for (; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos, ++digits)
+          if (digits < 6) us = us * 10 + (s[pos] - '0');
+        if (digits == 0) return std::nullopt;
+        for (std::size_t i = digits; i < 6; ++i) us *= 10;
+        fraction = microseconds{us};
+      }
+    }
+    if (h > 23 || mi > 59 || sec > 59) return std::nullopt;
   }
-  if (s.size() > 10 && (s[10] == ' ' || s[10] == 't')) s[10] = 'T';
-  if (s.size() == 10) s += "T00:00:00";
-  if (s.size() == 16) s += ":00";
-  try {
-    pt::ptime p = pt::from_iso_extended_string(s);
-    if (p.is_not_a_date_time()) return std::nullopt;
-    auto us = (p - kEpoch).total_microseconds() - zone_seconds * 1000000LL;
-    return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(us)));
-  } catch (const std::exception&) {
-    return std::nullopt;
+  seconds zone{0};
+  if (skip('Z') || skip('z')) {
+  } else if (has_time && pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int sign = s[pos++] == '+' ? 1 : -1, zh = 0, zm = 0;
+    if (!number(2, &zh)) return std::nullopt;
+    skip(':');
+    if (!number(2, &zm) || zh > 23 || zm > 59) return std::nullopt;
+    zone = sign * (hours{zh} + minutes{zm});
   }
+  if (pos != s.size()) return std::nullopt;
+  TimePoint t = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + fraction - zone;
+  // The format writes four-digit years: a zone may not carry a time past them.
+  const TimePoint first = sys_days{year{1} / January / 1};
+  const TimePoint end = sys_days{year{10000} / January / 1};
+  if (t < first || t >= end) return std::nullopt;
+  return t;
 }
 
 }  // namespace promptjournal::detail
 
 namespace promptjournal {
 
-std::string format_event_time(std::chrono::system_clock::time_point t) { return detail::format_utc(t); }
+std::string format_event_time(EventTime t) { return detail::format_utc(t); }
 
-std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view text) {
+std::optional<EventTime> parse_time(std::string_view text) {
   return detail::parse_iso8601(text);
 }
 

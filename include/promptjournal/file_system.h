@@ -7,7 +7,20 @@
 // implementation (default_file_system()) is POSIX.
 //
 // Errors: every method throws JournalError (kind kIo with errno and path) on
-// failure. Thread-safety: a FileSystem is shared by all journals of a process
+// failure.
+//
+// What the POSIX file system refuses, without blocking and before a byte is
+// read or written:
+// - a symbolic link at a file's path (ELOOP), and a symbolic link at the folder
+//   that holds the file (ELOOP: a session folder that is a link is refused).
+//   The folder is opened with O_DIRECTORY|O_NOFOLLOW and the file reached
+//   relative to that descriptor (openat, renameat, unlinkat, fstatat), so the
+//   check cannot race with a swap of the folder for a link;
+// - anything but a regular file (a FIFO, a device, a socket, a folder): files
+//   are opened with O_NONBLOCK, checked with fstat, and the message names what
+//   was found (errno EISDIR for a folder, 0 for the others).
+// Folders above the one that holds a file (the root and its parents) may be
+// links. Thread-safety: a FileSystem is shared by all journals of a process
 // and must be thread-safe; a File is used by one thread at a time.
 #ifndef PROMPTJOURNAL_FILE_SYSTEM_H_
 #define PROMPTJOURNAL_FILE_SYSTEM_H_
@@ -57,6 +70,11 @@ class FileSystem {
   virtual std::unique_ptr<File> open_append(const std::string& path, bool create) = 0;
   // Opens `path` read-only, not following a symbolic link.
   virtual std::unique_ptr<File> open_read(const std::string& path) = 0;
+  // Opens read-only a file a user named outside the sessions folder (an import
+  // source, a --file): links are followed there, as any program would, and a
+  // regular file or a pipe (/dev/stdin) is accepted; a folder, a device or a
+  // socket is refused without blocking. The default is open_read.
+  virtual std::unique_ptr<File> open_read_named(const std::string& path) { return open_read(path); }
   // Creates a new file (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600) for writing.
   virtual std::unique_ptr<File> create_exclusive(const std::string& path) = 0;
   // Creates a folder with mode 0700; returns false if it already existed as a
@@ -65,7 +83,10 @@ class FileSystem {
   // fsync(2) on a folder, so that entries created or renamed in it are durable.
   virtual void sync_dir(const std::string& path) = 0;
   virtual void rename(const std::string& from, const std::string& to) = 0;
+  // Removes a file; no error when there is none (or no folder holding it).
   virtual void remove(const std::string& path) = 0;
+  // True when there is an entry (of any type, a link included) at `path`.
+  // Throws when the folder holding it is a link or not a folder.
   virtual bool exists(const std::string& path) = 0;
   // True when `path` is a real folder (not a link to one).
   virtual bool is_dir(const std::string& path) = 0;
@@ -76,8 +97,13 @@ class FileSystem {
 // The process-wide POSIX file system.
 std::shared_ptr<FileSystem> default_file_system();
 
-// Reads a whole small file through `fs` (snapshots, import sources).
-std::string read_whole_file(FileSystem& fs, const std::string& path);
+// Reads a whole small file through `fs` (snapshots). Throws kTooLarge, after
+// reading at most max_bytes + 1 bytes, when the file holds more than `max_bytes`.
+std::string read_whole_file(FileSystem& fs, const std::string& path,
+                            std::size_t max_bytes = static_cast<std::size_t>(-1));
+// The same for a file a user named (FileSystem::open_read_named): import
+// sources, --file.
+std::string read_named_file(FileSystem& fs, const std::string& path, std::size_t max_bytes);
 
 }  // namespace promptjournal
 

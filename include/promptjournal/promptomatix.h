@@ -71,6 +71,8 @@ std::string_view to_string(ImportResult::Outcome o) noexcept;
 // Imports one promptomatix session file as a new journal whose events record
 // the import and the source's SHA-256 (meta.import). Importing the same file
 // again changes nothing; an id that exists with other content is refused.
+// A source that is not a regular file (a FIFO, a device, a folder) or holds
+// more than kMaxLineBytes is refused without blocking or reading further.
 ImportResult import_promptomatix_file(SessionManager& manager, const std::string& path,
                                       const ImportOptions& options = {});
 

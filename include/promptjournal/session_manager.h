@@ -33,10 +33,12 @@
 #include <boost/json/object.hpp>
 
 #include "promptjournal/config.h"
+#include "promptjournal/errors.h"
 #include "promptjournal/journal.h"
 #include "promptjournal/options.h"
 #include "promptjournal/session.h"
 #include "promptjournal/snapshot.h"
+#include "promptjournal/time.h"
 
 namespace promptjournal {
 
@@ -49,6 +51,19 @@ struct SessionInfo {
   std::uint64_t bytes = 0;  // size of events.jsonl
   std::optional<std::string> latest_optimized_prompt;
   std::string head_hash;
+};
+
+// A session list_sessions_checked() could not read, and why (kCorrupt for
+// damage, kIo for an events.jsonl that is a folder, a FIFO or unreadable, ...).
+struct SessionProblem {
+  std::string session_id;
+  JournalError error;
+};
+
+// What list_sessions_checked() found: every readable session, and the others.
+struct SessionList {
+  std::vector<boost::json::object> sessions;  // to_dict() of each, sorted by id
+  std::vector<SessionProblem> problems;       // sorted by id
 };
 
 class SessionManager {
@@ -78,8 +93,15 @@ class SessionManager {
   // here) and writes a snapshot when one is due. Throws kConflict when the
   // journal moved on in a way the pending events cannot follow.
   void update_session(OptimizationSession& session);
-  // to_dict() of every session on disk, sorted by id.
+  // to_dict() of every session on disk that can be read, sorted by id. One
+  // damaged or unreadable session does not make it throw: it is left out
+  // (list_sessions_checked() says which and why). Throws kIo only when the
+  // root itself cannot be listed.
   std::vector<boost::json::object> list_sessions();
+  // The same, with a SessionProblem for each session left out. A journal
+  // without a complete event yet (a creation cut short) is neither: it is not
+  // a session yet.
+  SessionList list_sessions_checked();
   // The ids of every session on disk, sorted.
   std::vector<std::string> list_session_ids();
   // Throws kNotFound for a session without a complete event (no journal, or
@@ -102,8 +124,13 @@ class SessionManager {
   // --- time travel and maintenance ---
   // The state just after event `seq` (0: before any). Throws kNotFound past the head.
   SessionState state_at(const std::string& session_id, std::uint64_t seq);
-  // The state after the last event whose time is <= `t`.
-  SessionState state_as_of(const std::string& session_id, std::chrono::system_clock::time_point t);
+  // The state after the last event whose time is <= `t` (any time of the
+  // years 0001 to 9999: EventTime, not system_clock's nanoseconds, which end in 2262).
+  SessionState state_as_of(const std::string& session_id, EventTime t);
+  template <class Duration>
+  SessionState state_as_of(const std::string& session_id, std::chrono::sys_time<Duration> t) {
+    return state_as_of(session_id, std::chrono::floor<std::chrono::microseconds>(t));
+  }
   // Writes a snapshot at the head now, of the state replayed from line 1;
   // returns its path. Throws kCorrupt (and writes nothing) for a damaged journal.
   std::string snapshot(const std::string& session_id);

@@ -47,13 +47,20 @@ BOOST_AUTO_TEST_SUITE(syscall_audit)
 BOOST_AUTO_TEST_CASE(create_append_and_snapshot_sync_in_the_right_order) {
   BOOST_REQUIRE_MESSAGE(std::system("strace -V >/dev/null 2>&1") == 0, "strace is required (scripts/install-deps.sh test)");
   pjtest::TempDir dir;
-  // create: the journal is opened without following links, its folder and the
-  // root are fsynced, then the event is written and fdatasynced.
+  // create: the journal is opened without following links, relative to its
+  // folder opened without following links either, and without blocking (a
+  // FIFO); its folder and the root are fsynced, then the event is written and
+  // fdatasynced.
   Trace c = strace(dir, "create s --input hello");
   // Descriptor numbers depend on what the parent left open: capture them.
-  std::string fd;
-  long open = c.find(R"(openat\(.*/s/events\.jsonl", O_RDWR\|O_CREAT\|O_APPEND\|O_NOFOLLOW\|O_CLOEXEC, 0600\) = (\d+))", 0, &fd);
+  std::string fd, folder_fd;
+  const std::string journal_open =
+      R"(, "events\.jsonl", O_RDWR\|O_CREAT\|O_APPEND\|O_NONBLOCK\|O_NOFOLLOW\|O_CLOEXEC, 0600\) = (\d+))";
+  BOOST_REQUIRE(c.find(R"(openat\((\d+))" + journal_open, 0, &folder_fd) >= 0);
+  long open = c.find(R"(openat\()" + folder_fd + journal_open, 0, &fd);
   BOOST_REQUIRE(open >= 0);
+  long folder = c.find(R"(openat\(AT_FDCWD, ".*/root/s", O_RDONLY\|O_NOFOLLOW\|O_CLOEXEC\|O_DIRECTORY\) = )" + folder_fd + "$");
+  BOOST_TEST((folder >= 0 && folder < open));
   long dsync = c.find(R"(openat\(.*/root/s", O_RDONLY\|O_NOFOLLOW\|O_CLOEXEC\|O_DIRECTORY\) = (\d+))", open);
   BOOST_TEST(dsync > open);
   long fs1 = c.find(R"(^\d+ +fsync\()", dsync);

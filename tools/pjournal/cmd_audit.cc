@@ -113,7 +113,7 @@ void register_audit(CLI::App& app, Globals& g, int* exit_code) {
       if (*html == "-") {
         std::cout << page;
       } else {
-        write_file_atomically(*html, page);
+        write_output_file(g.root, *html, page);
         std::cerr << "wrote " << *html << " (" << human_size(page.size()) << ")\n";
       }
     } else if (g.json) {

@@ -26,7 +26,7 @@ void register_export(CLI::App& app, Globals& g, int* exit_code) {
     if (a->out.empty())
       std::cout << bytes;
     else
-      write_file_atomically(a->out, bytes);
+      write_output_file(g.root, a->out, bytes);
     *exit_code = kExitOk;
   });
 }

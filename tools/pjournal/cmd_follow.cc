@@ -50,7 +50,7 @@ void register_follow(CLI::App& app, Globals& g, int* exit_code) {
       }
       pos = r->position();
       print = true;
-      std::cout << std::flush;
+      flush_stdout();  // nobody reads what cannot be written: stop
       std::this_thread::sleep_for(std::chrono::milliseconds(a->interval_ms));
     }
     *exit_code = kExitOk;

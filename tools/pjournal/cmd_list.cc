@@ -18,16 +18,25 @@ void register_list(CLI::App& app, Globals& g, int* exit_code) {
     json::array all;
     std::vector<promptjournal::SessionInfo> infos;
     std::vector<std::string> empty;  // journals without an event: creations cut short
+    // One damaged or odd session must not hide the others: each is reported
+    // on stderr, the rest listed, and the exit code is 1 at the end.
+    std::vector<std::pair<std::string, std::string>> bad;
     for (const auto& id : m->list_session_ids()) {
       try {
         infos.push_back(m->session_info(id));
       } catch (const promptjournal::JournalError& e) {
-        if (e.kind() != promptjournal::ErrorKind::kNotFound) throw;
-        empty.push_back(id);
+        if (e.kind() == promptjournal::ErrorKind::kNotFound)
+          empty.push_back(id);
+        else
+          bad.emplace_back(id, e.what());
       }
     }
     for (const auto& id : empty)
       std::cerr << "pjournal: note: '" << promptjournal::visible_text(id) << "' has no event yet (a creation cut short); not listed\n";
+    for (const auto& [id, why] : bad)
+      std::cerr << "pjournal: error: session '" << promptjournal::visible_text(id) << "' cannot be read; not listed: "
+                << promptjournal::visible_text(why) << "\n";
+    const int done = bad.empty() ? kExitOk : kExitFailure;
     if (g.json) {
       for (const auto& info : infos) {
         json::object o{{"session_id", info.session_id}, {"events", info.events},
@@ -39,12 +48,13 @@ void register_list(CLI::App& app, Globals& g, int* exit_code) {
         all.push_back(std::move(o));
       }
       std::cout << json::serialize(all) << "\n";
-      *exit_code = kExitOk;
+      *exit_code = done;
       return;
     }
     if (infos.empty()) {
-      std::cout << "no sessions in " << promptjournal::visible_text(m->sessions_dir()) << "\n";
-      *exit_code = kExitOk;
+      std::cout << "no " << (bad.empty() ? "" : "readable ") << "sessions in "
+                << promptjournal::visible_text(m->sessions_dir()) << "\n";
+      *exit_code = done;
       return;
     }
     // Aligned for 80 columns: the prompt head goes on its own indented line.
@@ -67,7 +77,7 @@ void register_list(CLI::App& app, Globals& g, int* exit_code) {
           << "\n";
     }
     std::cout << promptjournal::visible_text(out.str(), /*keep_lines=*/true);
-    *exit_code = kExitOk;
+    *exit_code = done;
   });
 }
 

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "output.h"
+#include "promptjournal/errors.h"
 #include "promptjournal/history.h"
 
 namespace pjournal {
@@ -24,14 +25,26 @@ void register_snapshot(CLI::App& app, Globals& g, int* exit_code) {
     std::vector<std::string> ids = a->all ? m->list_session_ids() : std::vector<std::string>{a->id};
     std::string out;
     boost::json::array all;
+    int failed = 0;
     for (const auto& id : ids) {
-      // With --all, a journal without an event yet (a creation cut short)
-      // has nothing to snapshot: skipped, not a failure of the others.
-      if (!a->all)
+      std::string path;
+      if (!a->all) {
         require_session(*m, id);
-      else if (!has_event(*m, id))
-        continue;
-      std::string path = m->snapshot(id);
+        path = m->snapshot(id);
+      } else {
+        // With --all, a journal without an event yet (a creation cut short)
+        // has nothing to snapshot, and one damaged session is reported while
+        // the others are done.
+        try {
+          if (!has_event(*m, id)) continue;
+          path = m->snapshot(id);
+        } catch (const promptjournal::JournalError& e) {
+          std::cerr << "pjournal: error: session '" << promptjournal::visible_text(id)
+                    << "': no snapshot: " << promptjournal::visible_text(e.what()) << "\n";
+          ++failed;
+          continue;
+        }
+      }
       all.push_back(boost::json::object{{"session_id", id}, {"path", path}});
       out += path + "\n";
     }
@@ -39,7 +52,7 @@ void register_snapshot(CLI::App& app, Globals& g, int* exit_code) {
       std::cout << boost::json::serialize(all) << "\n";
     else
       std::cout << promptjournal::visible_text(out, /*keep_lines=*/true);
-    *exit_code = kExitOk;
+    *exit_code = failed > 0 ? kExitFailure : kExitOk;
   });
 }
 

@@ -67,9 +67,7 @@ std::string unknown_command(const CLI::App& app) {
   return {};
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   pjournal::Globals g;
   g.root = default_root();
   int exit_code = pjournal::kExitOk;
@@ -119,3 +117,9 @@ int main(int argc, char** argv) {
   }
   return exit_code;
 }
+
+}  // namespace
+
+// Every command's output is checked once at the end: a full disk or a closed
+// pipe behind standard output is a failure, not a silent success.
+int main(int argc, char** argv) { return pjournal::finish_stdout(run(argc, argv)); }

@@ -6,7 +6,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include <boost/filesystem.hpp>
@@ -109,10 +108,11 @@ std::string human_size(std::uint64_t b) {
   return buf;
 }
 
-std::chrono::system_clock::time_point parse_time_option(const std::string& option, const std::string& text) {
+promptjournal::EventTime parse_time_option(const std::string& option, const std::string& text) {
   auto t = promptjournal::parse_time(text);
   if (!t)
-    throw UsageError(option + ": '" + text + "' is not an ISO-8601 time (e.g. 2026-11-24T12:00:00Z)");
+    throw UsageError(option + ": '" + text +
+                     "' is not an ISO-8601 time in the years 0001 to 9999 (e.g. 2026-11-24T12:00:00Z)");
   return *t;
 }
 
@@ -149,26 +149,6 @@ std::string render_diff(const std::vector<DiffSegment>& d, bool lines, bool colo
   }
   if (!lines && (out.empty() || out.back() != '\n')) out += '\n';
   return out;
-}
-
-void write_file_atomically(const std::string& path, const std::string& bytes) {
-  std::string tmp = path + ".tmp-pjournal";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) throw std::runtime_error("cannot write " + path);
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error("cannot write " + path);
-  }
-}
-
-std::string read_input_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::string exposed_credentials_warning(const std::string& path, const std::vector<std::string>& keys) {

@@ -13,8 +13,10 @@
 #include <boost/json/value.hpp>
 
 #include "cli.h"
+#include "files.h"
 #include "promptjournal/diff.h"
 #include "promptjournal/session_manager.h"
+#include "promptjournal/time.h"
 #include "promptjournal/verify.h"
 
 namespace pjournal {
@@ -42,7 +44,7 @@ std::string human_time(std::string_view at);
 // "512 B", "3.8 KB", "12.0 MB".
 std::string human_size(std::uint64_t bytes);
 // Parses --since/--as-of values; throws a usage error naming the option.
-std::chrono::system_clock::time_point parse_time_option(const std::string& option, const std::string& text);
+promptjournal::EventTime parse_time_option(const std::string& option, const std::string& text);
 
 // Colour only on a terminal and when NO_COLOR is unset.
 bool use_colour(int fd);
@@ -50,17 +52,10 @@ bool use_colour(int fd);
 // `colour`); line diffs prefix lines with "-", "+" or " ".
 std::string render_diff(const std::vector<promptjournal::DiffSegment>& d, bool lines, bool colour);
 
-// Writes `bytes` to `path` through a temporary file and a rename, so a
-// failure never leaves a half-written file; throws a one-line error.
-void write_file_atomically(const std::string& path, const std::string& bytes);
-
 // A warning for stderr when the file at `path` may be read by its group or by
 // others and holds the credentials `keys` (config key names) in plain text;
 // empty when there is nothing to warn about.
 std::string exposed_credentials_warning(const std::string& path, const std::vector<std::string>& keys);
-
-// Reads a whole file named on the command line; throws a one-line error.
-std::string read_input_file(const std::string& path);
 
 // A verify report as pjournal prints it (cmd_verify.cc; audit uses them too):
 // the --json object, one line per problem, one line per cut-aside file.
