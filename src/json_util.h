@@ -24,6 +24,11 @@ std::int64_t get_int(const boost::json::object& o, std::string_view name, std::s
 std::string_view kind_name(const boost::json::value& v) noexcept;
 // Throws JournalError(kInvalidArgument) if `v` holds a non-finite double.
 void require_finite(const boost::json::value& v, std::string_view where);
+// Throws JournalError(kInvalidArgument) "'where': not valid UTF-8 (byte N)"
+// for a string that is not well-formed UTF-8, naming it by its path.
+void require_utf8(std::string_view text, std::string_view where);
+// The same for every string and key in `v`, at any depth.
+void require_utf8(const boost::json::value& v, std::string_view where);
 
 }  // namespace promptjournal::detail
 

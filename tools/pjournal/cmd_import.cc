@@ -36,6 +36,17 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
   return out;
 }
 
+// The library's words, with the options of this tool that act on them.
+void add_cli_hints(promptjournal::ImportResult& r) {
+  using promptjournal::ErrorKind;
+  if (r.refusal == ErrorKind::kAlreadyExists || r.refusal == ErrorKind::kInvalidSessionId) {
+    r.message += " (import it under another id with --as NEW_ID)";
+  }
+  for (auto& w : r.warnings)
+    for (const auto& c : r.credentials)
+      if (w.field == "config." + c) w.message += " (use --keep-secrets to keep it)";
+}
+
 }  // namespace
 
 void register_import(CLI::App& app, Globals& g, int* exit_code) {
@@ -64,6 +75,7 @@ void register_import(CLI::App& app, Globals& g, int* exit_code) {
     for (std::size_t i = 0; i < files.size(); ++i) {
       if (progress) std::cerr << "\rimporting " << (i + 1) << "/" << files.size() << std::flush;
       auto r = promptjournal::import_promptomatix_file(m, files[i], opt);
+      add_cli_hints(r);
       ++counts[static_cast<int>(r.outcome)];
       std::cerr << exposed_credentials_warning(files[i], r.credentials);
       if (!r.warnings.empty()) ++warned;
