@@ -405,15 +405,16 @@ class ManagedMutation : public Case {
                                      "2026-11-25T11:00:00.000001");
     before_ = bytes_of(journal_path(root_, "s"));
     state_before_ = dict_of(s_->state());
-    // Every kind of mutation, including an individual feedback appended to
-    // something that is not a list (which starts a new list).
+    // Every kind of mutation. (An individual feedback appended to something
+    // that is not a list can no longer be reached through the API: a set
+    // requires a list.)
     steps_ = {
         [this] { s_->add_feedback(*fb_); },
         [this] { s_->update_optimized_prompt("the new prompt", {"fb-2"}); },
         [this] { s_->update_human_input("a new input"); },
         [this] { s_->set_comprehensive_feedback(json::value{{"score", 0.5}, {"notes", json::array{"a", "b"}}}); },
         [this] { s_->add_individual_feedback(json::value{{"n", 1}}); },
-        [this] { s_->set_individual_feedbacks(json::value("not a list")); },
+        [this] { s_->set_individual_feedbacks(json::array{"a", "list"}); },
         [this] { s_->add_individual_feedback(json::value{{"n", 2}}); },
         [this] { s_->set_individual_feedbacks(json::array{1, 2}); },
     };
