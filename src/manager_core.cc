@@ -115,10 +115,18 @@ void ManagerCore::touch_open(const std::string& id) {
 
 namespace {
 
-// The config a redacted session_created holds, when it differs from `whole`.
-std::optional<Config> disk_config(const std::vector<EventData>& written, const Config& whole) {
-  for (const auto& e : written)
-    if (const auto* c = std::get_if<SessionCreated>(&e); c && !(c->config == whole)) return c->config;
+// The config the journal will hold for the session_created in `events`,
+// when redaction changes it. (Not by comparing configs: boost::json's
+// operator== is noexcept yet may allocate, so it terminates on bad_alloc.)
+std::optional<Config> redacted_config(const std::vector<EventData>& events, bool keep_secrets) {
+  if (keep_secrets) return std::nullopt;
+  for (const auto& e : events) {
+    if (const auto* c = std::get_if<SessionCreated>(&e)) {
+      std::vector<std::string> keys;
+      Config r = c->config.redacted(&keys);
+      if (!keys.empty()) return r;
+    }
+  }
   return std::nullopt;
 }
 
@@ -144,10 +152,11 @@ std::shared_ptr<OptimizationSession> ManagerCore::create(const std::string& id,
   // caller's credentials: only what reaches the disk is redacted.
   SessionState state;
   for (const auto& e : events) apply(state, id, e);
+  auto on_disk = redacted_config(events, opt_.keep_secrets);
   for (auto& e : events) e = redact(std::move(e));
   auto s = std::shared_ptr<OptimizationSession>(new OptimizationSession(
       OptimizationSession::ManagedTag{}, shared_from_this(), std::move(state), Position{}));
-  s->disk_config_ = disk_config(events, s->state_.config);
+  s->disk_config_ = std::move(on_disk);
   std::map<std::string, std::weak_ptr<OptimizationSession>>::iterator slot;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -249,7 +258,7 @@ void ManagerCore::persist(OptimizationSession& s) {
     for (auto& e : s.pending_) batch.push_back(redact(e));
     // The object keeps its state, credentials included: only the journal
     // (and snapshots) hold them redacted.
-    auto written = disk_config(batch, s.state_.config);
+    auto written = redacted_config(s.pending_, opt_.keep_secrets);
     auto core = shared_from_this();
     touch_open(s.session_id());
     auto r = j->append(batch, 0);

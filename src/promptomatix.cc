@@ -118,7 +118,8 @@ bool holds(const OptimizationSession& existing, SessionState wanted, bool keep_s
   if (have.latest_human_feedback.size() == wanted.latest_human_feedback.size())
     for (std::size_t i = 0; i < have.latest_human_feedback.size(); ++i)
       if (!wanted.latest_human_feedback[i].prompt_id) have.latest_human_feedback[i].prompt_id.reset();
-  return to_dict(wanted) == to_dict(have);
+  // As text: boost::json's operator== is noexcept yet may allocate.
+  return json::serialize(to_dict(wanted)) == json::serialize(to_dict(have));
 }
 
 }  // namespace
