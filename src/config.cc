@@ -64,11 +64,19 @@ bool is_secret_key(std::string_view key) noexcept {
 }
 
 Config::Config(boost::json::object values) : values_(std::move(values)) {
+  for (const auto& kv : values_) {
+    const std::string where = "config." + std::string(kv.key());
+    detail::require_utf8(std::string_view(kv.key()), where + " (the key)");
+    detail::require_utf8(kv.value(), where);
+  }
   detail::require_storable_members(values_, "config");
 }
 
 Config& Config::set(std::string_view key, boost::json::value v) {
-  detail::require_storable(v, "config." + std::string(key));
+  const std::string where = "config." + std::string(key);
+  detail::require_utf8(key, where + " (the key)");
+  detail::require_storable(v, where);
+  detail::require_utf8(v, where);
   values_[key] = std::move(v);
   return *this;
 }
@@ -83,6 +91,24 @@ std::optional<std::string> Config::get_string(std::string_view key) const {
   if (v == nullptr || v->is_null()) return std::nullopt;
   if (!v->is_string()) wrong_type(key, "a string", *v);
   return std::string(v->get_string());
+}
+
+std::optional<bool> Config::get_bool(std::string_view key) const {
+  const auto* v = get(key);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (!v->is_bool()) wrong_type(key, "a boolean", *v);
+  return v->get_bool();
+}
+
+const boost::json::value* Config::get_json(std::string_view key) const {
+  const auto* v = get(key);
+  return v == nullptr || v->is_null() ? nullptr : v;
+}
+
+boost::json::value Config::to_json(const std::vector<std::string>& v) {
+  boost::json::array a;
+  for (const auto& x : v) a.emplace_back(x);
+  return a;
 }
 
 std::optional<double> Config::get_double(std::string_view key) const {
@@ -125,16 +151,41 @@ std::vector<std::string> Config::get_strings(std::string_view key) const {
   return out;
 }
 
-Config Config::redacted(std::vector<std::string>* keys) const {
-  Config out = *this;
-  for (auto& kv : out.values_) {
-    if (!is_secret_key(kv.key())) continue;
-    if (!kv.value().is_string() || kv.value().get_string().empty() ||
-        kv.value().get_string() == kRedacted)
-      continue;
-    kv.value() = kRedacted;
-    if (keys != nullptr) keys->emplace_back(kv.key());
+namespace {
+
+// Replaces every credential string at or below `v`; `under_secret` is true
+// below a credential-named key (where every string is a credential: a
+// "secrets" object holds them under any name).
+void redact_value(boost::json::value& v, bool under_secret, const std::string& path,
+                  std::vector<std::string>* keys) {
+  switch (v.kind()) {
+    case boost::json::kind::string:
+      if (!under_secret || v.get_string().empty() || v.get_string() == kRedacted) return;
+      v = kRedacted;
+      if (keys != nullptr) keys->push_back(path);
+      return;
+    case boost::json::kind::object:
+      for (auto& kv : v.get_object())
+        redact_value(kv.value(), under_secret || is_secret_key(kv.key()),
+                     path.empty() ? std::string(kv.key()) : path + "." + std::string(kv.key()), keys);
+      return;
+    case boost::json::kind::array: {
+      std::size_t i = 0;
+      for (auto& x : v.get_array()) redact_value(x, under_secret, path + "[" + std::to_string(i++) + "]", keys);
+      return;
+    }
+    default:
+      return;
   }
+}
+
+}  // namespace
+
+Config Config::redacted(std::vector<std::string>* keys) const {
+  boost::json::value all(values_);
+  redact_value(all, false, "", keys);
+  Config out;
+  out.values_ = std::move(all.get_object());
   return out;
 }
 

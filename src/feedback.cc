@@ -71,6 +71,28 @@ std::string_view kind_name(const boost::json::value& v) noexcept {
   return "a value";
 }
 
+void require_utf8(std::string_view text, std::string_view where) {
+  std::size_t bad = 0;
+  if (!is_valid_utf8(text, &bad))
+    throw JournalError::invalid_argument("'" + std::string(where) + "' is not valid UTF-8 (at byte " +
+                                         std::to_string(bad) + " of " + std::to_string(text.size()) + ")");
+}
+
+void require_utf8(const boost::json::value& v, std::string_view where) {
+  if (v.is_string()) {
+    require_utf8(std::string_view(v.get_string()), where);
+  } else if (v.is_array()) {
+    std::size_t i = 0;
+    for (const auto& x : v.get_array()) require_utf8(x, std::string(where) + "[" + std::to_string(i++) + "]");
+  } else if (v.is_object()) {
+    for (const auto& kv : v.get_object()) {
+      std::string path = std::string(where) + "." + std::string(kv.key());
+      require_utf8(std::string_view(kv.key()), path + " (the key)");
+      require_utf8(kv.value(), path);
+    }
+  }
+}
+
 }  // namespace detail
 
 std::string new_uuid() {

@@ -149,7 +149,10 @@ std::string summarize(const Event& e, std::size_t max) {
 }
 
 SessionHistory read_history(SessionManager& manager, const std::string& session_id) {
-  return build(manager, session_id, false).h;
+  Builder b = build(manager, session_id, false);
+  // A journal with no complete event is a creation cut short: no session.
+  if (!b.state.created) throw JournalError::not_found("session '" + session_id + "' has no events");
+  return std::move(b.h);
 }
 
 AuditReport audit_session(SessionManager& manager, const std::string& session_id) {

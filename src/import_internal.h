@@ -15,6 +15,12 @@ namespace promptjournal::detail {
 ImportResult import_file(SessionManager& manager, const std::string& path, const ImportOptions& options,
                          std::shared_ptr<OptimizationSession>* session);
 
+// The part shared by files and dicts: imports `state` (its session_id, or
+// options.as_id) with `meta` on every event, filling in `r`.
+ImportResult import_state(SessionManager& manager, SessionState state, const boost::json::object& meta,
+                          const ImportOptions& options, std::shared_ptr<OptimizationSession>* session,
+                          ImportResult r);
+
 }  // namespace promptjournal::detail
 
 #endif  // PROMPTJOURNAL_SRC_IMPORT_INTERNAL_H_

@@ -44,6 +44,11 @@ std::optional<std::string_view> reserved_literal(const boost::json::object& o) n
 void require_storable(const boost::json::value& v, std::string_view where);
 // The same for each member of `o`, each a field "where.key".
 void require_storable_members(const boost::json::object& o, std::string_view where);
+// Throws JournalError(kInvalidArgument) "'where': not valid UTF-8 (byte N)"
+// for a string that is not well-formed UTF-8, naming it by its path.
+void require_utf8(std::string_view text, std::string_view where);
+// The same for every string and key in `v`, at any depth.
+void require_utf8(const boost::json::value& v, std::string_view where);
 
 }  // namespace promptjournal::detail
 

@@ -1,5 +1,7 @@
 #include "manager_core.h"
 
+#include <algorithm>
+
 #include <boost/json/serialize.hpp>
 
 #include "file_names.h"
@@ -10,6 +12,7 @@ namespace promptjournal::detail {
 
 ManagerCore::ManagerCore(std::string root, ManagerOptions options)
     : root_(std::move(root)), opt_(std::move(options)) {
+  if (root_.empty()) throw JournalError::invalid_argument("the sessions folder path is empty");
   if (!opt_.journal.fs) opt_.journal.fs = default_file_system();
   fs_ = opt_.journal.fs;
   fs_->make_dir(root_);
@@ -113,6 +116,25 @@ void ManagerCore::touch_open(const std::string& id) {
   for (auto& j : to_close) j->close();
 }
 
+namespace {
+
+// The config the journal will hold for the session_created in `events`,
+// when redaction changes it. (Not by comparing configs: boost::json's
+// operator== is noexcept yet may allocate, so it terminates on bad_alloc.)
+std::optional<Config> redacted_config(const std::vector<EventData>& events, bool keep_secrets) {
+  if (keep_secrets) return std::nullopt;
+  for (const auto& e : events) {
+    if (const auto* c = std::get_if<SessionCreated>(&e)) {
+      std::vector<std::string> keys;
+      Config r = c->config.redacted(&keys);
+      if (!keys.empty()) return r;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 EventData ManagerCore::redact(EventData data) const {
   if (auto* c = std::get_if<SessionCreated>(&data); c && !opt_.keep_secrets) c->config = c->config.redacted();
   return data;
@@ -128,13 +150,16 @@ EventData ManagerCore::redact(EventData data) const {
 std::shared_ptr<OptimizationSession> ManagerCore::create(const std::string& id,
                                                          std::vector<EventData> events,
                                                          const boost::json::object& meta) {
-  for (auto& e : events) e = redact(std::move(e));
   auto j = journal(id);
-  // The session object, whole, before anything is written.
+  // The session object, whole, before anything is written. It keeps the
+  // caller's credentials: only what reaches the disk is redacted.
   SessionState state;
   for (const auto& e : events) apply(state, id, e);
+  auto on_disk = redacted_config(events, opt_.keep_secrets);
+  for (auto& e : events) e = redact(std::move(e));
   auto s = std::shared_ptr<OptimizationSession>(new OptimizationSession(
       OptimizationSession::ManagedTag{}, shared_from_this(), std::move(state), Position{}));
+  s->disk_config_ = std::move(on_disk);
   std::map<std::string, std::weak_ptr<OptimizationSession>>::iterator slot;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -149,7 +174,7 @@ std::shared_ptr<OptimizationSession> ManagerCore::create(const std::string& id,
     slot->second = s;
   }
   for (const auto& e : events) s->log(e);
-  maybe_snapshot(id, s->state(), s->position());
+  maybe_snapshot(id, s->state_, s->position_, s->disk_config_);
   return s;
 }
 
@@ -165,34 +190,46 @@ void log_failure(const SessionLogger& logger, const JournalError& e, const Event
 
 }  // namespace
 
-void ManagerCore::commit(OptimizationSession& s, EventData data) {
+void ManagerCore::commit(OptimizationSession& s, std::vector<EventData> batch) {
   std::lock_guard<std::mutex> session_lock(s.mu_);
-  data = redact(std::move(data));
-  const bool commutes =
-      std::holds_alternative<FeedbackAdded>(data) || std::holds_alternative<IndividualFeedbackAdded>(data);
+  for (auto& d : batch) d = redact(std::move(d));
+  // Feedback commutes with every other event: retrying it after catching up
+  // is safe. Anything else was decided on the state the caller saw.
+  const bool commutes = std::all_of(batch.begin(), batch.end(), [](const EventData& d) {
+    return std::holds_alternative<FeedbackAdded>(d) || std::holds_alternative<IndividualFeedbackAdded>(d);
+  });
   auto j = journal(s.session_id());
-  const std::vector<EventData> batch{data};
   for (int attempt = 0;; ++attempt) {
     try {
       touch_open(s.session_id());
-      PreparedApply change(s.state_, s.session_id(), data);
-      auto r = j->append(batch, s.position_.seq);
-      // Only now, with the event in the journal, does the session move, and
-      // nothing from here on can fail.
-      change.commit();
-      s.position_ = std::move(r.head);
-      s.log(data);
+      if (batch.size() == 1) {
+        PreparedApply change(s.state_, s.session_id(), batch.front());
+        auto r = j->append(batch, s.position_.seq);
+        // Only now, with the event in the journal, does the session move, and
+        // nothing from here on can fail.
+        change.commit();
+        s.position_ = std::move(r.head);
+      } else {
+        // Several at once: folded into a copy, which replaces the state by a
+        // move once the whole batch is in the journal.
+        SessionState next = s.state_;
+        for (const auto& d : batch) apply(next, s.session_id(), d);
+        auto r = j->append(batch, s.position_.seq);
+        s.state_ = std::move(next);
+        s.position_ = std::move(r.head);
+      }
+      for (const auto& d : batch) s.log(d);
       break;
     } catch (const JournalError& e) {
       if (e.kind() == ErrorKind::kConflict && commutes && attempt < opt_.feedback_retries) {
         refresh_locked(s);
         continue;
       }
-      log_failure(s.logger_, e, data);
+      for (const auto& d : batch) log_failure(s.logger_, e, d);
       throw;
     }
   }
-  maybe_snapshot(s.session_id(), s.state_, s.position_);
+  maybe_snapshot(s.session_id(), s.state_, s.position_, s.disk_config_);
 }
 
 void ManagerCore::refresh(OptimizationSession& s) {
@@ -222,22 +259,21 @@ void ManagerCore::persist(OptimizationSession& s) {
     std::vector<EventData> batch;
     batch.reserve(s.pending_.size());
     for (auto& e : s.pending_) batch.push_back(redact(e));
-    // The journal is the truth (credentials are redacted there): the state is
-    // rebuilt from what is written, before it is written.
-    SessionState state;
-    for (const auto& e : batch) apply(state, s.session_id(), e);
+    // The object keeps its state, credentials included: only the journal
+    // (and snapshots) hold them redacted.
+    auto written = redacted_config(s.pending_, opt_.keep_secrets);
     auto core = shared_from_this();
     touch_open(s.session_id());
     auto r = j->append(batch, 0);
     // Committed: only moves from here on.
-    s.state_ = std::move(state);
+    s.disk_config_ = std::move(written);
     s.position_ = std::move(r.head);
     s.pending_.clear();
     s.core_ = std::move(core);
   } else if (s.core_) {
     refresh_locked(s);
   }
-  maybe_snapshot(s.session_id(), s.state_, s.position_);
+  maybe_snapshot(s.session_id(), s.state_, s.position_, s.disk_config_);
 }
 
 // The next snapshot is due once the journal has grown past this one by at
@@ -261,7 +297,8 @@ void ManagerCore::note_snapshot(const std::string& id, const Position& at, const
   }
 }
 
-void ManagerCore::maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos) noexcept {
+void ManagerCore::maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos,
+                                 const std::optional<Config>& disk_config) noexcept {
   if (opt_.snapshot_every == 0) return;
   // A snapshot is a cache: failing to write one, even failing to allocate
   // for it, loses nothing, and must not turn a committed event into an error.
@@ -277,7 +314,14 @@ void ManagerCore::maybe_snapshot(const std::string& id, const SessionState& stat
       // Never a snapshot over a journal this process has not checked whole
       // (after an append it has; a no-op then).
       journal(id)->check_history();
-      note_snapshot(id, pos, write_snapshot(*fs_, dir, state, pos, opt_.journal.durability));
+      if (disk_config) {
+        // The snapshot must equal a replay of the journal: the journal's config.
+        SessionState on_disk = state;
+        on_disk.config = *disk_config;
+        note_snapshot(id, pos, write_snapshot(*fs_, dir, on_disk, pos, opt_.journal.durability));
+      } else {
+        note_snapshot(id, pos, write_snapshot(*fs_, dir, state, pos, opt_.journal.durability));
+      }
       prune_snapshots(*fs_, dir, opt_.snapshots_kept);
     } catch (const std::exception& e) {
       note_problem({snapshot_path(dir, pos.seq), std::string("not written: ") + e.what()});

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,8 @@ class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
   std::shared_ptr<OptimizationSession> get(const std::string& id);
   std::shared_ptr<OptimizationSession> create(const std::string& id, std::vector<EventData> events,
                                               const boost::json::object& meta = {});
-  void commit(OptimizationSession& s, EventData data);
+  // Appends `batch` (one write) at the session's position and applies it.
+  void commit(OptimizationSession& s, std::vector<EventData> batch);
   void refresh(OptimizationSession& s);
   void persist(OptimizationSession& s);
   std::string snapshot_now(const std::string& id);
@@ -55,7 +57,10 @@ class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
   // ones beyond options().max_open_journals.
   void touch_open(const std::string& id);
   // Writes a snapshot when one is due; never throws (a snapshot is a cache).
-  void maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos) noexcept;
+  // `disk_config`: the journal's config when the object holds the caller's
+  // unredacted one (the snapshot must equal a replay of the journal).
+  void maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos,
+                      const std::optional<Config>& disk_config = std::nullopt) noexcept;
   // Records a snapshot at `at` and when the next one is due; never throws.
   void note_snapshot(const std::string& id, const Position& at, const std::string& snapshot_path) noexcept;
   void note_problem(SnapshotProblem p);

@@ -20,6 +20,33 @@ std::string_view to_string(ImportResult::Outcome o) noexcept {
   return "?";
 }
 
+void save_session_file(const SessionState& state, const std::string& path, const SaveOptions& opt) {
+  if (path.empty()) throw JournalError::invalid_argument("save_session_file: the path is empty");
+  SessionState on_disk = state;
+  if (!opt.keep_secrets) on_disk.config = on_disk.config.redacted();
+  const std::string bytes = opt.shape == SaveOptions::Shape::kPromptomatix
+                                ? export_promptomatix(on_disk)
+                                : python_json_dump(to_dict(on_disk));
+  auto fs = opt.fs ? opt.fs : default_file_system();
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const std::string tmp = path + "." + new_uuid().substr(0, 8) + std::string(detail::kTempSuffix);
+  try {
+    auto f = fs->create_exclusive(tmp);
+    f->append(bytes.data(), bytes.size());
+    if (opt.durability == Durability::kFsync) f->sync();
+    f.reset();
+    fs->rename(tmp, path);
+  } catch (...) {
+    try {
+      fs->remove(tmp);
+    } catch (...) {
+    }
+    throw;
+  }
+  if (opt.durability == Durability::kFsync) fs->sync_dir(dir);
+}
+
 std::string export_promptomatix(const SessionState& s) {
   // The original's to_dict, field for field; its feedback had no prompt_id.
   json::object o;
@@ -75,6 +102,81 @@ ImportResult import_promptomatix_file(SessionManager& manager, const std::string
   return detail::import_file(manager, path, opt, nullptr);
 }
 
+namespace {
+
+ImportResult refuse(ImportResult r, ErrorKind kind, std::string why) {
+  r.refusal = kind;
+  return refuse(std::move(r), std::move(why));
+}
+
+// Whether the session `existing` already holds `wanted`, as the journal keeps
+// it: credentials redacted unless kept, and a feedback's prompt_id counts
+// only where the source has one (promptomatix's files carry none).
+bool holds(const OptimizationSession& existing, SessionState wanted, bool keep_secrets) {
+  SessionState have = existing.state();
+  if (!keep_secrets) have.config = have.config.redacted();
+  if (have.latest_human_feedback.size() == wanted.latest_human_feedback.size())
+    for (std::size_t i = 0; i < have.latest_human_feedback.size(); ++i)
+      if (!wanted.latest_human_feedback[i].prompt_id) have.latest_human_feedback[i].prompt_id.reset();
+  // As text: boost::json's operator== is noexcept yet may allocate.
+  return json::serialize(to_dict(wanted)) == json::serialize(to_dict(have));
+}
+
+}  // namespace
+
+ImportResult detail::import_state(SessionManager& manager, SessionState state, const json::object& meta,
+                                  const ImportOptions& opt, std::shared_ptr<OptimizationSession>* session,
+                                  ImportResult r) {
+  r.session_id = opt.as_id.value_or(state.session_id);
+  try {
+    validate_session_id(r.session_id);
+  } catch (const JournalError& e) {
+    return refuse(r, ErrorKind::kInvalidSessionId, e.what());
+  }
+  state.session_id = r.session_id;
+  {
+    Config redacted = state.config.redacted(&r.credentials);
+    if (!opt.keep_secrets) {
+      state.config = std::move(redacted);
+      for (const auto& k : r.credentials)
+        r.warnings.push_back({"config." + k, "a credential; replaced by [REDACTED]"});
+    }
+  }
+  std::vector<EventData> events = events_for_state(state);
+  r.events = events.size();
+
+  if (auto existing = manager.get_session(r.session_id)) {
+    // Same source, or same content: nothing to do. Anything else is refused.
+    bool same_source = false;
+    if (auto it = meta.find("import"); it != meta.end()) {
+      auto first = manager.journal(r.session_id)->reader()->next();
+      same_source = first && first->meta.contains("import") &&
+                    first->meta.at("import").at("sha256") == it->value().at("sha256");
+    }
+    SessionState wanted;
+    for (const auto& e : events) apply(wanted, r.session_id, e);
+    if (same_source || holds(*existing, std::move(wanted), opt.keep_secrets)) {
+      r.outcome = ImportResult::Outcome::kUnchanged;
+      r.message = "session '" + r.session_id + "' already holds this content; nothing changed";
+      r.warnings.clear();
+      if (session) *session = std::move(existing);
+      return r;
+    }
+    return refuse(r, ErrorKind::kAlreadyExists, "session '" + r.session_id + "' already exists with other content");
+  }
+  std::shared_ptr<OptimizationSession> imported;
+  try {
+    imported = manager.import_session(r.session_id, std::move(events), meta);
+  } catch (const JournalError& e) {
+    return refuse(r, e.kind(), e.what());
+  }
+  // Committed: no allocation from here on (import_session has the same rule).
+  r.outcome = ImportResult::Outcome::kImported;
+  r.refusal.reset();
+  if (session) *session = std::move(imported);
+  return r;
+}
+
 ImportResult detail::import_file(SessionManager& manager, const std::string& path, const ImportOptions& opt,
                                  std::shared_ptr<OptimizationSession>* session) {
   ImportResult r;
@@ -84,64 +186,21 @@ ImportResult detail::import_file(SessionManager& manager, const std::string& pat
   try {
     text = read_named_file(*fs, path, kMaxLineBytes);
   } catch (const JournalError& e) {
-    return refuse(r, e.what());
+    return refuse(r, e.kind(), e.what());
   }
   r.source_sha256 = detail::sha256_hex(text);
   SessionState state;
   try {
     json::value doc = parse_python_json(text, &r.warnings);
-    if (!doc.is_object()) return refuse(r, "not a promptomatix session file (not a JSON object)");
+    if (!doc.is_object())
+      return refuse(r, ErrorKind::kInvalidArgument, "not a promptomatix session file (not a JSON object)");
     repair_providers(doc.get_object(), r.warnings);
     state = state_from_dict(doc.get_object());
   } catch (const JournalError& e) {
-    return refuse(r, "not a promptomatix session file: " + e.reason());
+    return refuse(r, ErrorKind::kInvalidArgument, "not a promptomatix session file: " + e.reason());
   }
-  r.session_id = opt.as_id.value_or(state.session_id);
-  try {
-    validate_session_id(r.session_id);
-  } catch (const JournalError& e) {
-    return refuse(r, std::string(e.what()) + " (import it with --as NEW_ID)");
-  }
-  state.session_id = r.session_id;
-  {
-    Config redacted = state.config.redacted(&r.credentials);
-    if (!opt.keep_secrets) {
-      state.config = std::move(redacted);
-      for (const auto& k : r.credentials)
-        r.warnings.push_back({"config." + k, "a credential; replaced by [REDACTED] (use --keep-secrets to keep it)"});
-    }
-  }
-  std::vector<EventData> events = events_for_state(state);
-  r.events = events.size();
   json::object meta{{"import", json::object{{"sha256", r.source_sha256}, {"file", base_name(path)}}}};
-
-  if (auto existing = manager.get_session(r.session_id)) {
-    // Same source, or same content: nothing to do. Anything else is refused.
-    auto first = manager.journal(r.session_id)->reader()->next();
-    bool same_source = first && first->meta.contains("import") &&
-                       json::value_to<std::string>(first->meta.at("import").at("sha256")) == r.source_sha256;
-    SessionState wanted;
-    for (const auto& e : events) apply(wanted, r.session_id, e);
-    if (same_source || to_dict(wanted) == existing->to_dict()) {
-      r.outcome = ImportResult::Outcome::kUnchanged;
-      r.message = "session '" + r.session_id + "' already holds this content; nothing changed";
-      r.warnings.clear();
-      if (session) *session = std::move(existing);
-      return r;
-    }
-    return refuse(r, "session '" + r.session_id +
-                         "' already exists with other content (import under another id with --as NEW_ID)");
-  }
-  std::shared_ptr<OptimizationSession> imported;
-  try {
-    imported = manager.import_session(r.session_id, std::move(events), meta);
-  } catch (const JournalError& e) {
-    return refuse(r, e.what());
-  }
-  // Committed: no allocation from here on (import_session has the same rule).
-  r.outcome = ImportResult::Outcome::kImported;
-  if (session) *session = std::move(imported);
-  return r;
+  return import_state(manager, std::move(state), meta, opt, session, std::move(r));
 }
 
 }  // namespace promptjournal

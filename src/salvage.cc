@@ -294,6 +294,8 @@ SalvageReport salvage_session(const std::string& root, const std::string& source
     n.session_id = opt.target_id;
     n.meta = salvaged_meta(std::move(e->meta), source_id, *e);
     n.data = std::move(e->data);
+    if (auto* created = std::get_if<SessionCreated>(&n.data); created && !opt.keep_secrets)
+      created->config = created->config.redacted();
     n.prev = r.head.hash;
     const std::string encoded = encode_event_line(n);
     r.head = {n.seq, n.hash, r.head.offset + encoded.size(), n.at};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "json_util.h"
 #include "manager_core.h"
 #include "prepared_apply.h"
 #include "time_format.h"
@@ -11,10 +12,52 @@ namespace promptjournal {
 
 namespace json = boost::json;
 
+namespace {
+
+// What every mutation checks before anything moves: the value types the
+// seed gives each attribute, and UTF-8 text, each error naming its field.
+struct CheckChange {
+  void operator()(const SessionCreated&) const {
+    throw JournalError::invalid_argument("session_created cannot be a change of an existing session");
+  }
+  void operator()(const FeedbackAdded& d) const {
+    detail::require_utf8(d.feedback.id, "feedback.id");
+    detail::require_utf8(d.feedback.text, "feedback.text");
+    detail::require_utf8(d.feedback.feedback, "feedback.feedback");
+    if (d.feedback.prompt_id) detail::require_utf8(*d.feedback.prompt_id, "feedback.prompt_id");
+    detail::require_utf8(d.feedback.created_at, "feedback.created_at");
+  }
+  void operator()(const OptimizedPromptUpdated& d) const {
+    detail::require_utf8(d.prompt, "latest_optimized_prompt");
+    for (const auto& id : d.caused_by) detail::require_utf8(id, "caused_by");
+  }
+  void operator()(const HumanInputUpdated& d) const { detail::require_utf8(d.input, "updated_human_input"); }
+  void operator()(const ComprehensiveFeedbackSet& d) const {
+    detail::require_storable(d.value, "comprehensive_feedback");
+    detail::require_utf8(d.value, "comprehensive_feedback");
+  }
+  void operator()(const IndividualFeedbacksSet& d) const {
+    if (!d.value.is_array())
+      throw JournalError::invalid_argument("individual_feedbacks must be a list, not " +
+                                           std::string(detail::kind_name(d.value)));
+    detail::require_storable(d.value, "individual_feedbacks");
+    detail::require_utf8(d.value, "individual_feedbacks");
+  }
+  void operator()(const IndividualFeedbackAdded& d) const {
+    detail::require_storable(d.value, "individual_feedbacks[]");
+    detail::require_utf8(d.value, "individual_feedbacks[]");
+  }
+};
+
+void check_change(const EventData& data) { std::visit(CheckChange{}, data); }
+
+}  // namespace
+
 OptimizationSession::OptimizationSession(std::string session_id, std::string initial_human_input,
                                          Config config)
     : logger_(session_id) {
   validate_session_id(session_id);
+  detail::require_utf8(initial_human_input, "initial_human_input");
   SessionCreated created{std::move(initial_human_input),
                          detail::format_python_isoformat(std::chrono::system_clock::now()),
                          std::move(config)};
@@ -30,11 +73,59 @@ OptimizationSession::OptimizationSession(ManagedTag, std::shared_ptr<detail::Man
       core_(std::move(core)),
       logger_(state_.session_id) {}
 
-void OptimizationSession::commit(EventData data) {
+SessionState OptimizationSession::state() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_;
+}
+
+Position OptimizationSession::position() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return position_;
+}
+
+std::uint64_t OptimizationSession::version() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return position_.seq;
+}
+
+json::object OptimizationSession::to_dict() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return promptjournal::to_dict(state_);
+}
+
+void OptimizationSession::apply_changes(std::vector<EventData> changes) {
+  for (const auto& c : changes) check_change(c);
+  if (changes.empty()) return;
+  commit_all(std::move(changes));
+}
+
+void OptimizationSession::commit_all(std::vector<EventData> changes) {
   if (core_) {
-    core_->commit(*this, std::move(data));
+    core_->commit(*this, std::move(changes));
     return;
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  // All or nothing: the changes are folded into a copy, which replaces the
+  // state only when every one of them applied.
+  SessionState next = state_;
+  for (const auto& c : changes) apply(next, state_.session_id, c);
+  pending_.reserve(pending_.size() + changes.size());
+  state_ = std::move(next);
+  for (auto& c : changes) {
+    log(c);
+    pending_.push_back(std::move(c));  // room reserved: no allocation
+  }
+}
+
+void OptimizationSession::commit(EventData data) {
+  check_change(data);
+  if (core_) {
+    std::vector<EventData> one;
+    one.push_back(std::move(data));
+    core_->commit(*this, std::move(one));
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
   // Strong guarantee: all that can fail happens before the state moves, so a
   // failure leaves both the state and the pending events as they were.
   detail::PreparedApply change(state_, state_.session_id, data);

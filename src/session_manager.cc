@@ -6,6 +6,7 @@
 
 #include "file_names.h"
 #include "import_internal.h"
+#include "json_util.h"
 #include "manager_core.h"
 #include "promptjournal/promptomatix.h"
 #include "time_format.h"
@@ -26,6 +27,7 @@ std::shared_ptr<OptimizationSession> SessionManager::create_session(const std::s
                                                                     const std::string& initial_input,
                                                                     const Config& config) {
   validate_session_id(session_id);
+  detail::require_utf8(initial_input, "initial_human_input");
   auto now = core_->options().journal.clock ? core_->options().journal.clock()
                                             : std::chrono::system_clock::now();
   std::vector<EventData> events;
@@ -55,6 +57,24 @@ std::vector<std::string> SessionManager::list_session_ids() {
   return ids;
 }
 
+void SessionManager::require_session(const std::string& session_id) {
+  validate_session_id(session_id);
+  if (!core_->journal(session_id)->exists())
+    throw JournalError::not_found("no session '" + session_id + "' in " + core_->root());
+}
+
+std::vector<SessionInfo> SessionManager::list_session_infos() {
+  std::vector<SessionInfo> out;
+  for (const auto& id : list_session_ids()) {
+    try {
+      out.push_back(session_info(id));
+    } catch (const JournalError& e) {
+      if (e.kind() != ErrorKind::kNotFound) throw;  // a creation cut short: not a session
+    }
+  }
+  return out;
+}
+
 std::vector<json::object> SessionManager::list_sessions() { return list_sessions_checked().sessions; }
 
 SessionList SessionManager::list_sessions_checked() {
@@ -70,6 +90,7 @@ SessionList SessionManager::list_sessions_checked() {
 }
 
 SessionInfo SessionManager::session_info(const std::string& session_id) {
+  require_session(session_id);
   auto l = core_->load(session_id);
   if (!l.state.created) throw JournalError::not_found("session '" + session_id + "' has no events");
   SessionInfo info;
@@ -92,13 +113,29 @@ std::shared_ptr<OptimizationSession> SessionManager::load_session_from_file(
   if (r.outcome == ImportResult::Outcome::kRefused) {
     if (!core_->fs().exists(session_file_path))
       throw JournalError::not_found("no session file at " + session_file_path);
-    throw JournalError(r.message.find("already exists") != std::string::npos ? ErrorKind::kAlreadyExists
-                                                                              : ErrorKind::kInvalidArgument,
-                       session_file_path + ": " + r.message);
+    throw JournalError(r.refusal.value_or(ErrorKind::kInvalidArgument), session_file_path + ": " + r.message);
   }
   // Not a new look-up: after an import, nothing that can fail may follow.
   if (session) return session;
   return get_session(r.session_id);
+}
+
+std::shared_ptr<OptimizationSession> SessionManager::load_session_from_dict(const json::object& dict) {
+  ImportOptions opt;
+  opt.keep_secrets = options().keep_secrets;
+  std::shared_ptr<OptimizationSession> session;
+  ImportResult r = detail::import_state(*this, state_from_dict(dict), {}, opt, &session, ImportResult{});
+  if (r.outcome == ImportResult::Outcome::kRefused)
+    throw JournalError(r.refusal.value_or(ErrorKind::kInvalidArgument), r.message);
+  return session;
+}
+
+void SessionManager::save_session(const OptimizationSession& session, const std::string& path) {
+  SaveOptions opt;
+  opt.keep_secrets = options().keep_secrets;
+  opt.durability = options().journal.durability;
+  opt.fs = core_->options().journal.fs;
+  save_session_file(session.state(), path, opt);
 }
 
 std::shared_ptr<OptimizationSession> SessionManager::import_session(const std::string& session_id,
@@ -109,10 +146,13 @@ std::shared_ptr<OptimizationSession> SessionManager::import_session(const std::s
 }
 
 SessionState SessionManager::state_at(const std::string& session_id, std::uint64_t seq) {
+  require_session(session_id);
+  if (seq == 0)
+    throw JournalError::not_found("session '" + session_id + "' has no event 0 (seqs start at 1)");
   auto l = core_->load(
       session_id, [seq](const Position& p) { return p.seq <= seq; },
       [seq](const Event& e) { return e.seq <= seq; });
-  if (l.position.seq < seq)
+  if (l.position.seq < seq || !l.state.created)
     throw JournalError::not_found("session '" + session_id + "' has " + std::to_string(l.position.seq) +
                                   " events; there is no seq " + std::to_string(seq));
   return l.state;
@@ -121,14 +161,20 @@ SessionState SessionManager::state_at(const std::string& session_id, std::uint64
 SessionState SessionManager::state_as_of(const std::string& session_id, EventTime t) {
   // Event times are fixed-width UTC strings that never decrease in a journal,
   // so comparing the strings compares the times.
+  require_session(session_id);
   std::string limit = detail::format_utc(t);
   auto l = core_->load(
       session_id, [&](const Position& p) { return p.at <= limit; },
       [&](const Event& e) { return e.at <= limit; });
+  if (!l.state.created)
+    throw JournalError::not_found("session '" + session_id + "' did not exist yet at " + limit);
   return l.state;
 }
 
-std::string SessionManager::snapshot(const std::string& session_id) { return core_->snapshot_now(session_id); }
+std::string SessionManager::snapshot(const std::string& session_id) {
+  require_session(session_id);
+  return core_->snapshot_now(session_id);
+}
 
 std::shared_ptr<Journal> SessionManager::journal(const std::string& session_id) {
   return core_->journal(session_id);

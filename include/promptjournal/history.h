@@ -59,7 +59,8 @@ struct SessionHistory {
   }
 };
 
-// Reads the whole journal once (streaming).
+// Reads the whole journal once (streaming). Throws kNotFound for an unknown
+// id (see session_manager.h, "Unknown ids"), kCorrupt for a damaged journal.
 SessionHistory read_history(SessionManager& manager, const std::string& session_id);
 
 // The audit of a session: integrity first, then the history and, for every

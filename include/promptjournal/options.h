@@ -51,8 +51,10 @@ struct ManagerOptions {
   // How many snapshots to keep per session (older ones are removed).
   std::uint32_t snapshots_kept = 2;
   // Keep config values whose keys name credentials (api_key, secret, token,
-  // password). Off by default: they are replaced by "[REDACTED]" before they
-  // reach an event.
+  // password; is_secret_key). Off by default: every string below such a key,
+  // at any depth, is replaced by "[REDACTED]" in what reaches the disk
+  // (events, snapshots, saved files); the session objects handed to the
+  // caller keep the values it gave (see session.h, "Credentials").
   bool keep_secrets = false;
   // --- performance ---
   // At most this many journal files stay open between appends (least recently

@@ -15,6 +15,7 @@
 #define PROMPTJOURNAL_PROMPTOMATIX_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,9 @@
 
 #include <boost/json/value.hpp>
 
+#include "promptjournal/errors.h"
+#include "promptjournal/file_system.h"
+#include "promptjournal/options.h"
 #include "promptjournal/projector.h"
 #include "promptjournal/session_manager.h"
 
@@ -41,8 +45,35 @@ struct ImportWarning {
 // Python would reject too.
 boost::json::value parse_python_json(std::string_view text, std::vector<ImportWarning>* warnings);
 
-// The bytes of the session file promptomatix would write for `state`.
+// The bytes of the session file promptomatix would write for `state`: its
+// to_dict without a feedback's prompt_id, which promptomatix's format lacks.
+// Writes what `state` holds, credentials included (a session object keeps
+// its caller's config whole): save_session_file redacts them.
 std::string export_promptomatix(const SessionState& state);
+
+struct SaveOptions {
+  enum class Shape {
+    // to_dict, every field (a feedback's prompt_id included), in Python's
+    // json.dump(indent=2) text: load_session_from_file restores it whole.
+    kComplete,
+    // export_promptomatix's bytes: what promptomatix itself reads and writes.
+    kPromptomatix,
+  };
+  // --- behaviour ---
+  Shape shape = Shape::kComplete;
+  bool keep_secrets = false;  // credentials are written as "[REDACTED]" unless true
+  // kFsync: the file and its folder entry are durable on return.
+  Durability durability = Durability::kFsync;
+  std::shared_ptr<FileSystem> fs;  // default: POSIX
+};
+
+// Saves `state` as a session file at `path` (promptomatix's _save_session),
+// replacing any file there atomically: the bytes go to a temp file in the
+// same folder, which is synced and renamed over `path`, so `path` holds the
+// old file or the new one, never a part. load_session_from_file reads it back
+// (into a manager without that session, or one holding the same state).
+// Throws JournalError (kIo naming the path; kInvalidArgument for an empty path).
+void save_session_file(const SessionState& state, const std::string& path, const SaveOptions& options = {});
 // json.dumps(value, indent=2) as Python writes it (reserved objects unwrapped).
 std::string python_json_dump(const boost::json::value& value);
 
@@ -63,6 +94,11 @@ struct ImportResult {
   // (is_secret_key, a non-empty string), whether or not it was kept.
   std::vector<std::string> credentials;
   std::string message;  // why it was refused or left unchanged
+  // Why it was refused, as data: kInvalidSessionId or kAlreadyExists (an
+  // id to import under another one, ImportOptions::as_id), kInvalidArgument
+  // (not a session file), kNotFound / kIo / kTooLarge (the file could not be
+  // read), or another kind a write failed with. Empty unless kRefused.
+  std::optional<ErrorKind> refusal;
 };
 
 // "imported", "unchanged", "refused".

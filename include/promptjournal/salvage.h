@@ -10,8 +10,9 @@
 // only at seq 1, any other type only elsewhere: the projector's rules of
 // order, so every event taken applies). They become the journal of a new
 // session: renumbered from 1 and chained anew, with `at`, `meta` and `data`
-// unchanged and meta "salvaged_from" naming the source session, seq and hash
-// of each (docs/FORMAT.md, "Salvaged journals").
+// unchanged (but for credentials in the config: see keep_secrets) and meta
+// "salvaged_from" naming the source session, seq and hash of each
+// (docs/FORMAT.md, "Salvaged journals").
 //
 // The source is never changed: salvage only writes the target, whose journal
 // goes to a locked temp file, is read back and checked, fsynced and renamed
@@ -45,6 +46,11 @@ struct SalvageOptions {
   // --- behaviour ---
   std::string target_id;  // REQUIRES: a valid session id other than the source's
   bool dry_run = false;   // report what would be recovered; write nothing
+  // Keep credentials the source's session_created holds in clear (written
+  // with keep_secrets, or by an older version that redacted only top-level
+  // keys). Off by default: the target's config has them redacted as
+  // Config::redacted does, the one change salvage makes to `data`.
+  bool keep_secrets = false;
   // kFsync: the target's journal and folder entries are durable on return.
   Durability durability = Durability::kFsync;
   std::shared_ptr<FileSystem> fs;  // default: POSIX

@@ -1,6 +1,7 @@
 // Runs the real pjournal binary on temporary journals and checks its output
 // and exit codes, as a user (or a script) would see them.
 #define BOOST_TEST_MODULE pjournal command-line tests
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <boost/filesystem.hpp>
@@ -343,18 +344,47 @@ BOOST_AUTO_TEST_CASE(snapshot_writes_a_file_for_one_or_all_sessions) {
 
 BOOST_AUTO_TEST_CASE(follow_prints_events_as_they_are_appended) {
   make_session();
-  std::string cmd = std::string("NO_COLOR=1 timeout --preserve-status -s INT 3 ") + PJOURNAL_BIN + " --root '" + root +
-                    "' follow s1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  ::usleep(800 * 1000);
+  // follow says on stderr when it has read to the head; only then is the
+  // event appended (no sleep to guess how long a slow start takes). Its
+  // stdout and stderr share one pipe; `timeout` only guards against a hang.
+  int fds[2];
+  BOOST_REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  BOOST_REQUIRE(pid >= 0);  // never kill(-1, ...) or wait for any child
+  if (pid == 0) {
+    ::dup2(fds[1], 1);
+    ::dup2(fds[1], 2);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    ::setenv("NO_COLOR", "1", 1);
+    ::execlp("timeout", "timeout", "--preserve-status", "-s", "INT", "120", PJOURNAL_BIN, "--root", root.c_str(),
+             "follow", "s1", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  FILE* p = ::fdopen(fds[0], "r");
+  std::string out, before;
+  char line[4096];
+  bool ready = false, seen = false;
+  while (!ready && std::fgets(line, sizeof line, p)) {
+    before += line;
+    ready = std::string(line).starts_with("pjournal: following s1 after seq 4");
+  }
+  BOOST_REQUIRE_MESSAGE(ready, before);
   ok("set-prompt s1 --text 'appended while following'");
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  int status = ::pclose(p);
-  BOOST_TEST(WEXITSTATUS(status) == 0);
-  BOOST_TEST(out.find("appended while following") != std::string::npos, out);
-  BOOST_TEST(out.find("Classify reviews") == std::string::npos);  // only new events
+  while (!seen && std::fgets(line, sizeof line, p)) {
+    out += line;
+    seen = out.find("appended while following") != std::string::npos;
+  }
+  ::kill(pid, SIGINT);  // Ctrl-C
+  while (std::fgets(line, sizeof line, p)) out += line;
+  std::fclose(p);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  BOOST_TEST(seen, out);
+  BOOST_TEST(before.find("Classify reviews") == std::string::npos);  // only new events
+  BOOST_TEST(out.find("Classify reviews") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(import_then_export_gives_back_the_original_bytes) {

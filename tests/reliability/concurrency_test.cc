@@ -65,6 +65,61 @@ BOOST_AUTO_TEST_CASE(processes_and_threads_adding_feedback_lose_and_duplicate_no
   BOOST_TEST(verify_session(root.path(), "s").ok());
 }
 
+BOOST_AUTO_TEST_CASE(threads_reading_a_shared_session_get_consistent_copies) {
+  // get_session hands every thread the same object. Writers change it with
+  // atomic batches (a prompt and the feedback on it, which quotes it); readers
+  // take state() and to_dict() copies while they write: every copy must be
+  // of one moment (the last feedback quotes the prompt of the same copy).
+  // Under ThreadSanitizer (scripts/test-all.sh) this also proves the reads
+  // take the object's lock.
+  pjtest::TempDir root;
+  ManagerOptions mo;
+  mo.journal.durability = Durability::kNone;
+  SessionManager m(root.path(), mo);
+  m.create_session("s", "in", Config());
+  const int writers = 2, readers = 2, each = pjtest::env_count("PJ_CONC_EACH", 40);
+  std::atomic<int> writing{writers}, failures{0}, reads{0};
+  std::vector<std::thread> ts;
+  for (int w = 0; w < writers; ++w)
+    ts.emplace_back([&, w] {
+      try {
+        auto s = m.get_session("s");
+        for (int i = 0; i < each; ++i) {
+          std::string p = "prompt w" + std::to_string(w) + " i" + std::to_string(i);
+          s->apply_changes({OptimizedPromptUpdated{p, {}}, FeedbackAdded{Feedback(p, 0, 6, "about " + p)}});
+        }
+      } catch (...) {
+        ++failures;
+      }
+      --writing;
+    });
+  for (int r = 0; r < readers; ++r)
+    ts.emplace_back([&] {
+      auto s = m.get_session("s");
+      std::size_t last = 0;
+      do {
+        SessionState st = s->state();
+        const auto& fb = st.latest_human_feedback;
+        bool ok = fb.size() >= last && (fb.empty() ? !st.latest_optimized_prompt
+                                                   : st.latest_optimized_prompt == fb.back().text);
+        auto d = s->to_dict();
+        const auto& dfb = d.at("latest_human_feedback").as_array();
+        ok = ok && (dfb.empty() ? d.at("latest_optimized_prompt").is_null()
+                                : d.at("latest_optimized_prompt") == dfb.back().at("text"));
+        ok = ok && s->version() >= 1 + 2 * fb.size();
+        if (!ok) ++failures;
+        last = fb.size();
+        ++reads;
+      } while (writing > 0);
+    });
+  for (auto& t : ts) t.join();
+  BOOST_TEST(failures == 0);
+  BOOST_TEST(reads > 0);
+  auto s = SessionManager(root.path(), mo).get_session("s");
+  BOOST_TEST(s->version() == 1u + 2u * writers * each);
+  BOOST_TEST(s->latest_human_feedback().size() == static_cast<std::size_t>(writers * each));
+}
+
 BOOST_AUTO_TEST_CASE(competing_prompt_updates_have_exactly_one_winner_per_seq) {
   pjtest::TempDir root;
   JournalOptions opt;

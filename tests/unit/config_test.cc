@@ -75,6 +75,22 @@ BOOST_AUTO_TEST_CASE(redacted_replaces_only_non_empty_secret_strings) {
   BOOST_TEST(*c.get_string("model_api_key") == "sk-1");  // the original is untouched
 }
 
+BOOST_AUTO_TEST_CASE(redacted_reaches_credentials_at_any_depth_and_in_lists) {
+  Config c(json::parse(R"({"providers":{"openai":{"api_key":"sk-1","base":"https://x"}},)"
+                       R"("keys":[{"secret":"sk-2"},{"name":"n"}],"secrets":{"a":"sk-3","b":["sk-4",7]},)"
+                       R"("max_tokens":10,"list":[["deep",{"db_password":"pw"}]]})")
+               .as_object());
+  std::vector<std::string> keys;
+  Config r = c.redacted(&keys);
+  BOOST_TEST(json::serialize(r.values()) ==
+             R"({"providers":{"openai":{"api_key":"[REDACTED]","base":"https://x"}},)"
+             R"("keys":[{"secret":"[REDACTED]"},{"name":"n"}],"secrets":{"a":"[REDACTED]","b":["[REDACTED]",7]},)"
+             R"("max_tokens":10,"list":[["deep",{"db_password":"[REDACTED]"}]]})");
+  BOOST_TEST((keys == std::vector<std::string>{"providers.openai.api_key", "keys[0].secret", "secrets.a",
+                                               "secrets.b[0]", "list[0][1].db_password"}));
+  BOOST_TEST((r.redacted() == r));  // idempotent
+}
+
 BOOST_AUTO_TEST_CASE(non_finite_numbers_are_refused) {
   Config c;
   BOOST_CHECK_THROW(c.set_temperature(std::nan("")), JournalError);

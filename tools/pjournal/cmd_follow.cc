@@ -40,7 +40,7 @@ void register_follow(CLI::App& app, Globals& g, int* exit_code) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     promptjournal::Position pos;
-    bool print = a->from_start;
+    bool print = a->from_start, first = true;
     while (!g_stop) {
       // A fresh reader each time: it stops at the end (or at a line still
       // being written) and the next look resumes from the last whole event.
@@ -49,6 +49,10 @@ void register_follow(CLI::App& app, Globals& g, int* exit_code) {
         if (print) std::cout << (g.json ? boost::json::serialize(event_json(*e)) + "\n" : event_line(*e));
       }
       pos = r->position();
+      // Once, at the head: from here on every appended event is printed.
+      // Scripts (and the tests) wait for this line instead of guessing.
+      if (first) std::cerr << "pjournal: following " << a->id << " after seq " << pos.seq << " (Ctrl-C stops)\n";
+      first = false;
       print = true;
       flush_stdout();  // nobody reads what cannot be written: stop
       std::this_thread::sleep_for(std::chrono::milliseconds(a->interval_ms));

@@ -52,6 +52,17 @@ std::vector<Entry> expand(const std::vector<std::string>& paths) {
   return out;
 }
 
+// The library's words, with the options of this tool that act on them.
+void add_cli_hints(promptjournal::ImportResult& r) {
+  using promptjournal::ErrorKind;
+  if (r.refusal == ErrorKind::kAlreadyExists || r.refusal == ErrorKind::kInvalidSessionId) {
+    r.message += " (import it under another id with --as NEW_ID)";
+  }
+  for (auto& w : r.warnings)
+    for (const auto& c : r.credentials)
+      if (w.field == "config." + c) w.message += " (use --keep-secrets to keep it)";
+}
+
 }  // namespace
 
 void register_import(CLI::App& app, Globals& g, int* exit_code) {
@@ -87,6 +98,7 @@ void register_import(CLI::App& app, Globals& g, int* exit_code) {
         r.path = files[i].path;
         r.message = files[i].problem;
       }
+      add_cli_hints(r);
       ++counts[static_cast<int>(r.outcome)];
       std::cerr << promptjournal::visible_text(exposed_credentials_warning(files[i].path, r.credentials), true);
       if (!r.warnings.empty()) ++warned;

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   config.set_model_name("gpt-4o").set_model_provider(promptjournal::ModelProvider::kOpenAI);
   auto session = manager.create_session("consumer-1", "Classify reviews.", config);
   session->update_optimized_prompt("You are a sentiment classifier.");
-  session->add_feedback(promptjournal::Feedback("sentiment", 8, 17, "name the labels"));
+  session->add_feedback(promptjournal::Feedback("sentiment", 10, 19, "name the labels"));
   promptjournal::SessionManager reopened(argv[1]);
   auto again = reopened.get_session("consumer-1");
   std::cout << "consumer ok: " << again->version() << " events, prompt: "
