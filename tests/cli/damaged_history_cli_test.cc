@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(no_write_command_extends_a_journal_verify_calls_corrupt) {
     const unsigned long line = line_named(v.out);
     BOOST_TEST(line == 2u, what << ": " << v.out);
     for (const std::string write : {"set-input s --text v6", "set-prompt s --text p", "set-input s --text v6 --expect-seq 5",
-                                    "feedback s --text v --start 0 --end 1 --feedback f", "snapshot s",
+                                    "feedback s --text v --start 0 --end 1 --feedback f --force", "snapshot s",
                                     "create s --input again"}) {
       Run w = run(write);
       BOOST_TEST(w.rc == 1, what << ": " << write << " exited " << w.rc << ": " << w.out << w.err);
