@@ -12,49 +12,27 @@
 #include <map>
 #include <regex>
 
+#include "cli_fixture.h"
 #include "test_util.h"
 
 namespace {
 
 namespace bfs = boost::filesystem;
 
-struct Run {
-  int rc = -1;
-  std::string out, err;
-};
+struct Damaged : Cli {
+  std::string events = root + "/s/events.jsonl";
 
-struct Damaged {
-  pjtest::TempDir dir;
-  std::string root = dir / "sessions";
-  std::string journal = root + "/s/events.jsonl";
-
-  Run run(const std::string& args) {
-    std::string errf = dir / "stderr.txt";
-    std::string cmd = std::string("NO_COLOR=1 ") + PJOURNAL_BIN + " --root '" + root + "' " + args + " 2>'" + errf + "'";
-    Run r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
-    int status = ::pclose(p);
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = pjtest::read_file(errf);
-    return r;
-  }
-  void ok(const std::string& args) {
-    Run r = run(args);
-    BOOST_REQUIRE_MESSAGE(r.rc == 0, "pjournal " + args + " exited " + std::to_string(r.rc) + ": " + r.err);
-  }
   // The reproduction of the issue: create, 4 x set-input, snapshot (at seq 5).
   void make() {
     ok("create s --input v1");
     for (int i = 2; i <= 5; ++i) ok("set-input s --text v" + std::to_string(i));
     ok("snapshot s");
   }
-  std::vector<std::string> lines() const { return pjtest::read_lines(journal); }
+  std::vector<std::string> lines() const { return pjtest::read_lines(events); }
   void put(const std::vector<std::string>& lines, const std::string& end = "\n") {
     std::string s;
     for (const auto& l : lines) s += l + end;
-    pjtest::write_file(journal, s);
+    pjtest::write_file(events, s);
   }
   std::map<std::string, std::string> files() const {
     std::map<std::string, std::string> out;
@@ -93,14 +71,14 @@ BOOST_AUTO_TEST_CASE(no_write_command_extends_a_journal_verify_calls_corrupt) {
     damage(l);
     put(l);
     const auto before = files();
-    Run v = run("verify s");
+    Result v = run("verify s");
     BOOST_TEST(v.rc == 1, what);
     const unsigned long line = line_named(v.out);
     BOOST_TEST(line == 2u, what << ": " << v.out);
     for (const std::string write : {"set-input s --text v6", "set-prompt s --text p", "set-input s --text v6 --expect-seq 5",
                                     "feedback s --text v --start 0 --end 1 --feedback f --force", "snapshot s",
                                     "create s --input again"}) {
-      Run w = run(write);
+      Result w = run(write);
       BOOST_TEST(w.rc == 1, what << ": " << write << " exited " << w.rc << ": " << w.out << w.err);
       BOOST_TEST(line_named(w.err) == line, what << ": " << write << ": " << w.err);
     }
@@ -115,13 +93,13 @@ BOOST_AUTO_TEST_CASE(a_writer_and_verify_name_the_same_line_after_a_snapshot) {
   auto l = lines();
   l.push_back(l.back());
   put(l);
-  Run v = run("verify s");
+  Result v = run("verify s");
   BOOST_TEST(v.rc == 1);
   BOOST_TEST(line_named(v.out) == 6u, v.out);
-  Run w = run("set-input s --text v6");
+  Result w = run("set-input s --text v6");
   BOOST_TEST(w.rc == 1);
   BOOST_TEST(line_named(w.err) == 6u, w.err);
-  Run s = run("show s");  // reads from the snapshot at seq 5 on
+  Result s = run("show s");  // reads from the snapshot at seq 5 on
   BOOST_TEST(s.rc == 1);
   BOOST_TEST(line_named(s.err) == 6u, s.err);
 }
@@ -130,11 +108,11 @@ BOOST_AUTO_TEST_CASE(create_refuses_an_id_whose_journal_was_converted_to_crlf) {
   make();
   put(lines(), "\r\n");
   const auto before = files();
-  Run v = run("verify s");
+  Result v = run("verify s");
   BOOST_TEST(v.rc == 1);
   BOOST_TEST(line_named(v.out) == 1u, v.out);
   BOOST_TEST(v.out.find("corrupt") != std::string::npos, v.out);
-  Run c = run("create s --input new");
+  Result c = run("create s --input new");
   BOOST_TEST(c.rc == 1, c.out << c.err);
   BOOST_TEST(c.err.find("CRLF") != std::string::npos, c.err);
   BOOST_TEST((files() == before), "create moved bytes aside");

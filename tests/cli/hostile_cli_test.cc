@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <set>
 
+#include "cli_fixture.h"
 #include "test_util.h"
 
 namespace json = boost::json;
@@ -22,14 +23,8 @@ namespace {
 
 constexpr int kTimedOut = 124;  // timeout(1)
 
-struct Result {
-  int rc = -1;
-  std::string out, err;
-};
-
-struct Hostile {
-  pjtest::TempDir dir;
-  std::string root = dir / "sessions";
+// Cli with a run that kills a hung pjournal and can send stdout elsewhere.
+struct Hostile : Cli {
 
   // `pjournal --root ROOT ARGS` through the shell, killed after 20 s; stdout
   // goes to `out_to` when given (e.g. /dev/full), else is captured.
