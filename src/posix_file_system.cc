@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <climits>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -228,11 +230,31 @@ class PosixFileSystem final : public FileSystem {
       fail("rename to " + to, from);
   }
 
+  // Allocates nothing on success: it is the cleanup of failed writes, which
+  // must work after a std::bad_alloc (write_snapshot removes its temp file).
   void remove(const std::string& path) override {
-    std::string name;
-    Fd dir(open_folder_of(path, &name, true));
-    if (dir.get() < 0) return;  // no folder, so no file either
-    if (::unlinkat(dir.get(), name.c_str(), 0) != 0 && errno != ENOENT) fail("remove", path);
+    const auto slash = path.find_last_of('/');
+    char dir[PATH_MAX];
+    const char* name = path.c_str();
+    if (slash == std::string::npos) {
+      std::memcpy(dir, ".", 2);
+    } else if (slash < sizeof dir) {
+      const std::size_t n = slash == 0 ? 1 : slash;
+      std::memcpy(dir, path.data(), n);
+      dir[n] = '\0';
+      name = path.c_str() + slash + 1;
+    } else {
+      errno = ENAMETOOLONG;
+      fail("remove", path);
+    }
+    int fd;
+    do {
+      fd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0 && errno == ENOENT) return;  // no folder, so no file either
+    if (fd < 0) fail_folder(dir);
+    Fd folder(fd);
+    if (::unlinkat(folder.get(), name, 0) != 0 && errno != ENOENT) fail("remove", path);
   }
 
   bool exists(const std::string& path) override {
