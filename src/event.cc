@@ -304,10 +304,13 @@ std::optional<Event> decode_event_line(std::string_view line, bool verify_hash, 
   // Only the writer produces lines, and it produces exactly one encoding of
   // each event: anything else (whitespace, duplicate or unknown keys, an empty
   // meta, a number or string escape written another way) was not written by it.
+  // Reused per thread, but not kept at the size of a rare huge line.
   thread_local std::string expected;
   expected.clear();
   encode_body(e, canonical_data, expected);
-  if (expected != body) {
+  const bool same = expected == body;
+  if (expected.capacity() > (std::size_t{1} << 20) && same) std::string().swap(expected);
+  if (!same) {
     std::size_t at = 0;
     while (at < expected.size() && at < body.size() && expected[at] == body[at]) ++at;
     fail(error, "not the canonical encoding of its event (docs/FORMAT.md, \"Event lines\"): from byte " +
