@@ -16,6 +16,9 @@ std::string_view to_string(ErrorKind kind) noexcept {
     case ErrorKind::kTooLarge: return "too large";
     case ErrorKind::kUnsupportedVersion: return "unsupported version";
     case ErrorKind::kPoisoned: return "poisoned";
+    case ErrorKind::kUnavailable: return "unavailable";
+    case ErrorKind::kTimeout: return "timeout";
+    case ErrorKind::kOutcomeUnknown: return "outcome unknown";
   }
   return "unknown";
 }

@@ -6,6 +6,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "chain.h"
 #include "file_names.h"
 #include "journal_format.h"
 #include "sha256.h"
@@ -150,29 +151,10 @@ std::optional<Event> JournalReader::next() {
     done_ = true;
     return std::nullopt;
   }
-  if (e->seq != pos_.seq + 1)
-    throw JournalError::corrupt("seq " + std::to_string(e->seq) + " where seq " +
-                                    std::to_string(pos_.seq + 1) + " was expected",
-                                where);
-  if (e->prev != pos_.hash)
-    throw JournalError::corrupt("broken hash chain: prev " + e->prev.substr(0, 12) +
-                                    "... is not the hash of the event before (" +
-                                    pos_.hash.substr(0, 12) + "...)",
-                                where);
-  if (!opt_.session_id.empty() && e->session_id != opt_.session_id)
-    throw JournalError::corrupt("event of session '" + e->session_id + "' in the journal of '" +
-                                    opt_.session_id + "'",
-                                where);
-  if (std::holds_alternative<SessionCreated>(e->data) != (e->seq == 1))
-    throw JournalError::corrupt(e->seq == 1 ? "seq 1 is a " + std::string(e->type()) +
-                                                  " event, not session_created"
-                                            : std::string("a session_created event where only seq 1 may be one"),
-                                where);
-  if (e->at < pos_.at)
-    throw JournalError::corrupt("at " + e->at + " is earlier than the " + pos_.at + " of the event before", where);
+  detail::check_follows(*e, pos_, opt_.session_id, where);
   // Build the new position whole, then move it in: a failed copy must not
   // leave pos_ half updated (a seq with the hash of another event).
-  Position next{e->seq, e->hash, pos_.offset + line.size() + 1, e->at};
+  Position next = detail::position_after(pos_, *e, line.size());
   pos_ = std::move(next);
   ++line_;
   return e;
@@ -350,29 +332,13 @@ struct Journal::Prepared {
 
 void Journal::prepare_locked(const std::vector<EventData>& batch, const boost::json::object& meta,
                              Prepared& p) const {
-  // Times never go backwards within a journal, whatever the clocks say.
-  std::string at = detail::format_utc(opt_.clock());
-  if (at < head_.at) at = head_.at;
+  detail::EncodedBatch enc = detail::encode_batch(head_, id_, batch, meta, detail::format_utc(opt_.clock()));
   Prepared out;
   out.from = head_;
-  out.next = head_;
-  out.result.events.reserve(batch.size());
-  for (const auto& data : batch) {
-    Event e;
-    e.seq = out.next.seq + 1;
-    e.at = at;
-    e.session_id = id_;
-    e.meta = meta;
-    e.data = data;
-    e.prev = out.next.hash;
-    out.buf += encode_event_line(e);
-    out.next.seq = e.seq;
-    out.next.hash = e.hash;
-    out.next.offset = head_.offset + out.buf.size();
-    out.next.at = e.at;
-    out.result.events.push_back(std::move(e));
-  }
-  out.result.head = out.next;
+  out.buf = std::move(enc.lines);
+  out.next = enc.next;
+  out.result.events = std::move(enc.events);
+  out.result.head = std::move(enc.next);
   p = std::move(out);
 }
 
@@ -387,12 +353,7 @@ Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::
     throw JournalError(ErrorKind::kPoisoned,
                        "an earlier fdatasync of this journal failed; reopen it and re-read before writing",
                        ErrorLocation{path_, {}, {}, {}});
-  if (batch.empty()) throw JournalError::invalid_argument("append of an empty batch");
-  if (expected_seq == 0 && !batch.empty() && !std::holds_alternative<SessionCreated>(batch.front()))
-    throw JournalError::invalid_argument("the first event of a session must be session_created");
-  for (std::size_t i = expected_seq == 0 ? 1 : 0; i < batch.size(); ++i)
-    if (std::holds_alternative<SessionCreated>(batch[i]))
-      throw JournalError::invalid_argument("session_created can only be the first event (seq 1)");
+  detail::check_batch_shape(batch, expected_seq);
   // Encode before the file is opened (or created): a failure to allocate
   // must leave no trace, not even a new empty journal. When the catch-up
   // below finds that the head moved, the batch is encoded again.

@@ -104,9 +104,8 @@ std::vector<std::uint64_t> list_snapshots(FileSystem& fs, const std::string& dir
   return seqs;
 }
 
-LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& file, const std::string& journal_file) {
+LoadedSnapshot decode_snapshot(std::string_view text, const std::string& file) {
   auto bad = [&](const std::string& why) { return JournalError::corrupt("snapshot " + why, ErrorLocation{file, {}, {}, {}}); };
-  std::string text = read_whole_file(fs, file);
   boost::system::error_code ec;
   json::value doc = detail::parse_json(text, ec);
   if (ec || !doc.is_object()) throw bad("is not a JSON object");
@@ -115,6 +114,7 @@ LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& file, const std:
   const json::object& m = it->value().get_object();
   LoadedSnapshot out;
   out.path = file;
+  out.bytes = text.size();
   try {
     const auto format = detail::get_int(m, "format", "snapshot");
     if (format == 1)
@@ -143,6 +143,12 @@ LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& file, const std:
     throw bad("is malformed: " + e.reason());
   }
   if (!detail::is_hex_hash(out.position.hash) || out.position.seq == 0) throw bad("names no valid position");
+  return out;
+}
+
+LoadedSnapshot load_snapshot(FileSystem& fs, const std::string& file, const std::string& journal_file) {
+  auto bad = [&](const std::string& why) { return JournalError::corrupt("snapshot " + why, ErrorLocation{file, {}, {}, {}}); };
+  LoadedSnapshot out = decode_snapshot(read_whole_file(fs, file), file);
   // The journal must hold, ending at the recorded offset, the whole line of
   // the event with the recorded hash, intact: its hash verifies. (Checking
   // only the line's last bytes is not enough: after a power loss without

@@ -29,6 +29,16 @@ enum class ErrorKind {
   kTooLarge,            // an event line longer than kMaxLineBytes
   kUnsupportedVersion,  // a format version this build does not know
   kPoisoned,            // a journal handle refused further writes after a failed fsync
+  // Remote stores (PostgreSQL). kUnavailable: the server cannot be reached or
+  // the connection was lost, and a write that throws it stored nothing; the
+  // next call reconnects. kTimeout: the server cancelled a statement (its
+  // statement_timeout or lock_timeout); nothing was stored. kOutcomeUnknown:
+  // the connection was lost while a write was committing and could not be
+  // re-established to find out: the events are either all stored or none;
+  // refresh() (or read the session) before deciding to write again.
+  kUnavailable,
+  kTimeout,
+  kOutcomeUnknown,
 };
 
 // Returns a short stable name for `kind` ("corrupt", "conflict", ...).

@@ -68,6 +68,13 @@ struct TornTail {
   std::string reason;        // for a damaged tail: why its first line does not decode
 };
 
+// What an append committed.
+struct AppendResult {
+  std::vector<Event> events;         // the committed events, hashes filled
+  Position head;                     // the position after the last of them
+  std::optional<TornTail> repaired;  // file backend: a torn or damaged tail this append cut off
+};
+
 // Returns the journal file path of a session; throws kInvalidSessionId.
 std::string journal_path(const std::string& root, const std::string& session_id);
 // Returns the session folder; throws kInvalidSessionId.
@@ -167,11 +174,7 @@ class Journal {
   // True once this handle has checked the history from line 1.
   bool history_checked() const;
 
-  struct AppendResult {
-    std::vector<Event> events;         // the committed events, hashes filled
-    Position head;                     // the position after the last of them
-    std::optional<TornTail> repaired;  // a torn or damaged tail this append cut off
-  };
+  using AppendResult = promptjournal::AppendResult;
   // Appends `batch` as events seq expected_seq+1 ... if and only if the last
   // seq is `expected_seq` (0 creates the journal). One write, one fdatasync.
   // Exception-safe: everything that allocates happens before the write, so

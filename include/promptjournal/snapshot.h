@@ -52,7 +52,8 @@ std::string write_snapshot(FileSystem& fs, const std::string& session_dir,
 struct LoadedSnapshot {
   SessionState state;
   Position position;
-  std::string path;
+  std::string path;         // where it is: a file path, or the store's name for it
+  std::uint64_t bytes = 0;  // its size (the snapshot policy weighs it against appends)
 };
 
 struct SnapshotProblem {
@@ -62,6 +63,12 @@ struct SnapshotProblem {
 
 // The seqs of the snapshot files in a session folder, ascending.
 std::vector<std::uint64_t> list_snapshots(FileSystem& fs, const std::string& session_dir);
+
+// Parses one snapshot's bytes and checks them on their own: the document is
+// well formed, of this format, and its sha256 matches (docs/FORMAT.md,
+// "Snapshots"). `where` names it in errors. Does not check it against the
+// history (every store does that its own way). Throws as load_snapshot.
+LoadedSnapshot decode_snapshot(std::string_view text, const std::string& where);
 
 // Parses and checks one snapshot file against the journal file: the document
 // must be well formed, its sha256 must match its bytes, and the journal
