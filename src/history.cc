@@ -104,11 +104,11 @@ struct Builder {
 // Reads events in order; with `tolerant`, stops quietly at damage (the audit
 // reports it separately) instead of throwing.
 Builder build(SessionManager& manager, const std::string& id, bool tolerant) {
-  auto journal = manager.journal(id);
-  if (!journal->exists()) throw JournalError::not_found("no session '" + id + "' in " + manager.sessions_dir());
+  if (!manager.store().has_stream(id))
+    throw JournalError::not_found("no session '" + id + "' in " + manager.sessions_dir());
   Builder b;
   b.h.session_id = id;
-  auto reader = journal->reader();
+  auto reader = manager.store().read(id);
   try {
     while (auto e = reader->next()) b.on(*e);
   } catch (const JournalError& e) {
@@ -158,7 +158,7 @@ SessionHistory read_history(SessionManager& manager, const std::string& session_
 AuditReport audit_session(SessionManager& manager, const std::string& session_id) {
   AuditReport r;
   Builder b = build(manager, session_id, true);
-  r.integrity = verify_session(manager.sessions_dir(), session_id, manager.options().journal.fs);
+  r.integrity = manager.store().verify(session_id);
   r.head = std::move(b.state);
   r.history = std::move(b.h);
   r.info.session_id = session_id;

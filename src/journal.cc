@@ -377,8 +377,19 @@ Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::
   }
   if (!speculative || !(p.from == head_)) prepare_locked(batch, meta, p);
 
+  write_locked(p.buf);
+  // Committed: from here on only moves, which cannot throw.
+  head_ = std::move(p.next);
+  p.result.repaired = repaired_;
+  return std::move(p.result);
+}
+
+// Writes `buf` (whole lines) at the end of the file under the lock, with the
+// fdatasync the durability asks for. On failure nothing of it stays in the
+// file (or the handle is poisoned) and the exception propagates.
+void Journal::write_locked(const std::string& buf) {
   try {
-    file_->append(p.buf.data(), p.buf.size());
+    file_->append(buf.data(), buf.size());
   } catch (...) {
     // Part of the batch may have reached the file: cut it, or refuse all
     // further writes if even that fails. (Any exception: a file system may
@@ -405,10 +416,58 @@ Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::
       throw;
     }
   }
-  // Committed: from here on only moves, which cannot throw.
-  head_ = std::move(p.next);
-  p.result.repaired = repaired_;
-  return std::move(p.result);
+}
+
+Position Journal::append_events(const std::vector<Event>& events) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (poisoned_)
+    throw JournalError(ErrorKind::kPoisoned,
+                       "an earlier fdatasync of this journal failed; reopen it and re-read before writing",
+                       ErrorLocation{path_, {}, {}, {}});
+  if (events.empty()) throw JournalError::invalid_argument("append of no events");
+  const std::uint64_t expected_seq = events.front().seq - 1;
+  // Re-encode each event before the file is touched: it must be exactly the
+  // line whose hash it carries (canonical events re-encode to their bytes).
+  std::string buf;
+  std::vector<std::size_t> ends;
+  for (const auto& e : events) {
+    Event copy = e;
+    buf += encode_event_line(copy);
+    if (copy.hash != e.hash)
+      throw JournalError::invalid_argument("event " + std::to_string(e.seq) + " of '" + e.session_id +
+                                           "' does not re-encode to its hash");
+    ends.push_back(buf.size());
+  }
+  open_for_append(expected_seq == 0);
+  file_->lock();
+  struct Unlock {
+    File* f;
+    ~Unlock() { f->unlock(); }
+  } unlock{file_.get()};
+  catch_up_locked();
+  if (head_.seq != expected_seq) {
+    if (expected_seq == 0)
+      throw JournalError(ErrorKind::kAlreadyExists,
+                         "session '" + id_ + "' already exists (" + std::to_string(head_.seq) + " events)",
+                         ErrorLocation{path_, {}, {}, {}});
+    throw JournalError::conflict(id_, expected_seq, head_.seq);
+  }
+  Position next = head_;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    ErrorLocation where{path_, next.seq + 1, next.offset, next.seq + 1};
+    try {
+      detail::check_follows(events[i], next, id_, where);
+    } catch (const JournalError& e) {
+      throw JournalError::invalid_argument("the events do not continue this journal: " + e.reason());
+    }
+    next = detail::position_after(next, events[i], ends[i] - start - 1);
+    start = ends[i];
+  }
+  Position result = next;  // copied before the write: after it, only moves
+  write_locked(buf);
+  head_ = std::move(next);
+  return result;
 }
 
 }  // namespace promptjournal

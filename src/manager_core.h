@@ -12,22 +12,30 @@
 #include <string>
 #include <vector>
 
+#include "promptjournal/event_store.h"
 #include "promptjournal/journal.h"
 #include "promptjournal/options.h"
 #include "promptjournal/session.h"
 #include "promptjournal/snapshot.h"
+#include "session_sink.h"
 
 namespace promptjournal::detail {
 
-class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
+class ManagerCore final : public SessionSink, public std::enable_shared_from_this<ManagerCore> {
  public:
-  ManagerCore(std::string root, ManagerOptions options);
+  // Opens the store `location` names (open_event_store).
+  ManagerCore(std::string location, ManagerOptions options);
+  // Uses `store` (any backend).
+  ManagerCore(std::shared_ptr<EventStore> store, ManagerOptions options);
 
+  // The location the manager was given (a folder, or a URL).
   const std::string& root() const noexcept { return root_; }
   const ManagerOptions& options() const noexcept { return opt_; }
+  // The local file system: for files the user names (imports, exports), never
+  // for the sessions themselves, which live in store().
   FileSystem& fs() const noexcept { return *fs_; }
-
-  std::shared_ptr<Journal> journal(const std::string& id);
+  EventStore& store() const noexcept { return *store_; }
+  const std::shared_ptr<EventStore>& store_ptr() const noexcept { return store_; }
 
   // A prefix of the history: events are applied while `keep(event)` holds;
   // snapshots are used when `usable(position)` holds. Both default to "all".
@@ -42,39 +50,46 @@ class ManagerCore : public std::enable_shared_from_this<ManagerCore> {
   std::shared_ptr<OptimizationSession> get(const std::string& id);
   std::shared_ptr<OptimizationSession> create(const std::string& id, std::vector<EventData> events,
                                               const boost::json::object& meta = {});
-  // Appends `batch` (one write) at the session's position and applies it.
-  void commit(OptimizationSession& s, std::vector<EventData> batch);
-  void refresh(OptimizationSession& s);
   void persist(OptimizationSession& s);
   std::string snapshot_now(const std::string& id);
   std::vector<SnapshotProblem> problems() const;
+  // --- SessionSink, for the sessions of this manager ---
   // Redacts credentials in a session_created payload unless keep_secrets.
-  EventData redact(EventData data) const;
+  EventData redact(EventData data) const override;
+  std::optional<Config> disk_config(const std::vector<EventData>& events) const override;
+  int feedback_retries() const noexcept override { return opt_.feedback_retries; }
+  AppendResult append(const std::string& id, const std::vector<EventData>& batch,
+                      std::uint64_t expected_seq) override {
+    return store_->append(id, batch, expected_seq);
+  }
+  std::unique_ptr<EventCursor> read(const std::string& id, const Position& from) override {
+    return store_->read(id, from);
+  }
+  void committed(const std::string& id, const SessionState& state, const Position& pos,
+                 const std::optional<Config>& disk_config) noexcept override {
+    maybe_snapshot(id, state, pos, disk_config);
+  }
 
  private:
-  void refresh_locked(OptimizationSession& s);
-  // Records that `id`'s journal file is open; closes the least recently used
-  // ones beyond options().max_open_journals.
-  void touch_open(const std::string& id);
   // Writes a snapshot when one is due; never throws (a snapshot is a cache).
   // `disk_config`: the journal's config when the object holds the caller's
   // unredacted one (the snapshot must equal a replay of the journal).
   void maybe_snapshot(const std::string& id, const SessionState& state, const Position& pos,
                       const std::optional<Config>& disk_config = std::nullopt) noexcept;
   // Records a snapshot at `at` and when the next one is due; never throws.
-  void note_snapshot(const std::string& id, const Position& at, const std::string& snapshot_path) noexcept;
+  void note_snapshot(const std::string& id, const Position& at, std::uint64_t snapshot_bytes) noexcept;
   void note_problem(SnapshotProblem p);
 
   std::string root_;
   ManagerOptions opt_;
   std::shared_ptr<FileSystem> fs_;
+  std::shared_ptr<EventStore> store_;
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<Journal>> journals_;
   // Weak: a session holds the core, so a strong cache would be a cycle.
   std::map<std::string, std::weak_ptr<OptimizationSession>> sessions_;
-  std::list<std::string> open_lru_;  // ids whose journal file is open, most recent first
   // Per session, the newest snapshot this manager knows of: its seq, and the
-  // journal offset the tail must reach before the next one is worth writing.
+  // history size (Position::offset) the tail must reach before the next one
+  // is worth writing.
   struct SnapshotMark {
     std::uint64_t seq = 0;
     std::uint64_t due_offset = 0;

@@ -12,42 +12,11 @@ namespace promptjournal {
 
 namespace json = boost::json;
 
-namespace {
-
-struct Applier {
-  SessionState& s;
-  const std::string& id;
-
-  void operator()(const SessionCreated& d) const {
-    if (s.created)
-      throw JournalError::corrupt("a second session_created event for '" + id + "'", {});
-    s.session_id = id;
-    s.initial_human_input = d.initial_human_input;
-    s.updated_human_input = d.initial_human_input;
-    s.created_at = d.created_at;
-    s.config = d.config;
-    s.created = true;
-  }
-  void operator()(const FeedbackAdded& d) const { s.latest_human_feedback.push_back(d.feedback); }
-  void operator()(const OptimizedPromptUpdated& d) const { s.latest_optimized_prompt = d.prompt; }
-  void operator()(const HumanInputUpdated& d) const { s.updated_human_input = d.input; }
-  void operator()(const ComprehensiveFeedbackSet& d) const { s.comprehensive_feedback = d.value; }
-  void operator()(const IndividualFeedbacksSet& d) const { s.individual_feedbacks = d.value; }
-  void operator()(const IndividualFeedbackAdded& d) const {
-    // Appending to something that is not a list starts a new list (FORMAT.md).
-    if (!s.individual_feedbacks.is_array()) s.individual_feedbacks = json::array();
-    s.individual_feedbacks.get_array().push_back(d.value);
-  }
-};
-
-}  // namespace
-
+// One apply path: apply() is PreparedApply's two steps back to back, so a
+// replay and a write-through mutation fold events by the same code.
 void apply(SessionState& state, const std::string& session_id, const EventData& data) {
-  if (!state.created && !std::holds_alternative<SessionCreated>(data))
-    throw JournalError::corrupt("event " + std::string(type_name(data)) + " for '" + session_id +
-                                    "' before its session_created event",
-                                {});
-  std::visit(Applier{state, session_id}, data);
+  detail::PreparedApply change(state, session_id, data);
+  change.commit();
 }
 
 namespace detail {
@@ -91,10 +60,17 @@ PreparedApply::PreparedApply(SessionState& state, const std::string& session_id,
       new_list_ = true;
     }
   } else {
-    // session_created (or anything added later): the whole new state.
+    // session_created: a whole new state (it only ever follows nothing).
+    const auto& c = std::get<SessionCreated>(data);
+    if (state.created) throw JournalError::corrupt("a second session_created event for '" + session_id + "'", {});
     kind_ = Kind::kWhole;
-    whole_.emplace(state);
-    apply(*whole_, session_id, data);
+    SessionState& fresh = whole_.emplace();
+    fresh.session_id = session_id;
+    fresh.initial_human_input = c.initial_human_input;
+    fresh.updated_human_input = c.initial_human_input;
+    fresh.created_at = c.created_at;
+    fresh.config = c.config;
+    fresh.created = true;
   }
 }
 

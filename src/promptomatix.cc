@@ -149,7 +149,7 @@ ImportResult detail::import_state(SessionManager& manager, SessionState state, c
     // Same source, or same content: nothing to do. Anything else is refused.
     bool same_source = false;
     if (auto it = meta.find("import"); it != meta.end()) {
-      auto first = manager.journal(r.session_id)->reader()->next();
+      auto first = manager.store().read(r.session_id)->next();
       same_source = first && first->meta.contains("import") &&
                     first->meta.at("import").at("sha256") == it->value().at("sha256");
     }

@@ -4,8 +4,8 @@
 #include <chrono>
 
 #include "json_util.h"
-#include "manager_core.h"
 #include "prepared_apply.h"
+#include "session_sink.h"
 #include "time_format.h"
 
 namespace promptjournal {
@@ -66,11 +66,12 @@ OptimizationSession::OptimizationSession(std::string session_id, std::string ini
   pending_.emplace_back(std::move(created));
 }
 
-OptimizationSession::OptimizationSession(ManagedTag, std::shared_ptr<detail::ManagerCore> core,
-                                         SessionState state, Position position)
+OptimizationSession::OptimizationSession(ManagedTag, std::shared_ptr<detail::SessionSink> sink,
+                                         SessionState state, Position position, std::optional<Config> disk_config)
     : state_(std::move(state)),
       position_(std::move(position)),
-      core_(std::move(core)),
+      disk_config_(std::move(disk_config)),
+      sink_(std::move(sink)),
       logger_(state_.session_id) {}
 
 SessionState OptimizationSession::state() const {
@@ -100,8 +101,8 @@ void OptimizationSession::apply_changes(std::vector<EventData> changes) {
 }
 
 void OptimizationSession::commit_all(std::vector<EventData> changes) {
-  if (core_) {
-    core_->commit(*this, std::move(changes));
+  if (sink_) {
+    commit_managed(std::move(changes));
     return;
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -119,10 +120,10 @@ void OptimizationSession::commit_all(std::vector<EventData> changes) {
 
 void OptimizationSession::commit(EventData data) {
   check_change(data);
-  if (core_) {
+  if (sink_) {
     std::vector<EventData> one;
     one.push_back(std::move(data));
-    core_->commit(*this, std::move(one));
+    commit_managed(std::move(one));
     return;
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -162,7 +163,106 @@ void OptimizationSession::add_individual_feedback(json::value value) {
 }
 
 void OptimizationSession::refresh() {
-  if (core_) core_->refresh(*this);
+  if (!sink_) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  refresh_locked();
+}
+
+void OptimizationSession::refresh_locked() {
+  auto r = sink_->read(state_.session_id, position_);
+  // Nothing new (the common case): no copy of the state.
+  auto first = r->next();
+  if (!first) return;
+  SessionState state = state_;
+  apply(state, *first);
+  Position pos = r->position();
+  while (auto e = r->next()) {
+    apply(state, *e);
+    pos = r->position();
+  }
+  // Both by move: a failed copy here would leave the state ahead of the position.
+  state_ = std::move(state);
+  position_ = std::move(pos);
+}
+
+namespace {
+
+void log_failure(const SessionLogger& logger, const JournalError& e, const EventData& data) noexcept {
+  try {
+    logger.add_entry(kError, {{"error", e.what()}, {"event", std::string(type_name(data))}});
+  } catch (...) {
+    // Building the entry failed (no memory): the error itself still reaches the caller.
+  }
+}
+
+}  // namespace
+
+// The write path keeps one rule: everything that can allocate or throw
+// happens before the append, and after it returns only moves and noexcept
+// calls remain. So an exception always means "not committed" (the journal
+// holds nothing of it and the session did not move), and a return means
+// committed: the caller never sees a failure for an event that is stored.
+void OptimizationSession::commit_managed(std::vector<EventData> batch) {
+  std::lock_guard<std::mutex> session_lock(mu_);
+  for (auto& d : batch) d = sink_->redact(std::move(d));
+  // Feedback commutes with every other event: retrying it after catching up
+  // is safe. Anything else was decided on the state the caller saw.
+  const bool commutes = std::all_of(batch.begin(), batch.end(), [](const EventData& d) {
+    return std::holds_alternative<FeedbackAdded>(d) || std::holds_alternative<IndividualFeedbackAdded>(d);
+  });
+  const std::string& id = state_.session_id;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      if (batch.size() == 1) {
+        detail::PreparedApply change(state_, id, batch.front());
+        auto r = sink_->append(id, batch, position_.seq);
+        // Only now, with the event stored, does the session move, and
+        // nothing from here on can fail.
+        change.commit();
+        position_ = std::move(r.head);
+      } else {
+        // Several at once: folded into a copy, which replaces the state by a
+        // move once the whole batch is stored.
+        SessionState next = state_;
+        for (const auto& d : batch) apply(next, id, d);
+        auto r = sink_->append(id, batch, position_.seq);
+        state_ = std::move(next);
+        position_ = std::move(r.head);
+      }
+      for (const auto& d : batch) log(d);
+      break;
+    } catch (const JournalError& e) {
+      if (e.kind() == ErrorKind::kConflict && commutes && attempt < sink_->feedback_retries()) {
+        refresh_locked();
+        continue;
+      }
+      for (const auto& d : batch) log_failure(logger_, e, d);
+      throw;
+    }
+  }
+  sink_->committed(id, state_, position_, disk_config_);
+}
+
+void OptimizationSession::persist_through(std::shared_ptr<detail::SessionSink> sink) {
+  std::lock_guard<std::mutex> session_lock(mu_);
+  if (!pending_.empty()) {
+    if (sink_) throw JournalError::invalid_argument("a managed session has no pending events");
+    std::vector<EventData> batch;
+    batch.reserve(pending_.size());
+    for (auto& e : pending_) batch.push_back(sink->redact(e));
+    // The object keeps its state, credentials included: only the journal
+    // (and snapshots) hold them redacted.
+    std::optional<Config> written = sink->disk_config(pending_);
+    auto r = sink->append(state_.session_id, batch, 0);
+    // Committed: only moves from here on.
+    disk_config_ = std::move(written);
+    position_ = std::move(r.head);
+    pending_.clear();
+    sink_ = std::move(sink);
+  } else if (sink_) {
+    refresh_locked();
+  }
+  if (sink_) sink_->committed(state_.session_id, state_, position_, disk_config_);
 }
 
 void OptimizationSession::log(const EventData& data) const noexcept {

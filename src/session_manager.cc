@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "file_event_store.h"
 #include "file_names.h"
 #include "import_internal.h"
 #include "json_util.h"
@@ -15,13 +16,17 @@ namespace promptjournal {
 
 namespace json = boost::json;
 
-SessionManager::SessionManager(std::string sessions_dir, ManagerOptions options)
-    : core_(std::make_shared<detail::ManagerCore>(std::move(sessions_dir), std::move(options))) {}
+SessionManager::SessionManager(std::string location, ManagerOptions options)
+    : core_(std::make_shared<detail::ManagerCore>(std::move(location), std::move(options))) {}
+
+SessionManager::SessionManager(std::shared_ptr<EventStore> store, ManagerOptions options)
+    : core_(std::make_shared<detail::ManagerCore>(std::move(store), std::move(options))) {}
 
 SessionManager::~SessionManager() = default;
 
 const std::string& SessionManager::sessions_dir() const noexcept { return core_->root(); }
 const ManagerOptions& SessionManager::options() const noexcept { return core_->options(); }
+EventStore& SessionManager::store() const noexcept { return core_->store(); }
 
 std::shared_ptr<OptimizationSession> SessionManager::create_session(const std::string& session_id,
                                                                     const std::string& initial_input,
@@ -41,25 +46,11 @@ std::shared_ptr<OptimizationSession> SessionManager::get_session(const std::stri
 
 void SessionManager::update_session(OptimizationSession& session) { core_->persist(session); }
 
-std::vector<std::string> SessionManager::list_session_ids() {
-  auto& fs = core_->fs();
-  std::vector<std::string> ids;
-  for (auto& name : fs.list_dir(core_->root())) {
-    try {
-      validate_session_id(name);
-    } catch (const JournalError&) {
-      continue;  // not a session folder of ours
-    }
-    std::string dir = detail::join(core_->root(), name);
-    if (fs.is_dir(dir) && fs.exists(detail::join(dir, detail::kJournalFile))) ids.push_back(name);
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
+std::vector<std::string> SessionManager::list_session_ids() { return core_->store().list_streams(); }
 
 void SessionManager::require_session(const std::string& session_id) {
   validate_session_id(session_id);
-  if (!core_->journal(session_id)->exists())
+  if (!core_->store().has_stream(session_id))
     throw JournalError::not_found("no session '" + session_id + "' in " + core_->root());
 }
 
@@ -97,7 +88,7 @@ SessionInfo SessionManager::session_info(const std::string& session_id) {
   info.session_id = session_id;
   info.events = l.position.seq;
   info.last_change = l.position.at;
-  info.bytes = core_->fs().open_read(journal_path(core_->root(), session_id))->size();
+  info.bytes = l.position.offset;
   info.latest_optimized_prompt = l.state.latest_optimized_prompt;
   info.head_hash = l.position.hash;
   info.created_at = l.state.created_at;
@@ -177,7 +168,11 @@ std::string SessionManager::snapshot(const std::string& session_id) {
 }
 
 std::shared_ptr<Journal> SessionManager::journal(const std::string& session_id) {
-  return core_->journal(session_id);
+  auto* files = dynamic_cast<detail::FileEventStore*>(&core_->store());
+  if (!files)
+    throw JournalError::invalid_argument("session '" + session_id + "' is in " + core_->store().describe() +
+                                         ", which is not a file journal");
+  return files->journal(session_id);
 }
 
 std::vector<SnapshotProblem> SessionManager::snapshot_problems() const { return core_->problems(); }

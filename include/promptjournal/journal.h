@@ -189,6 +189,13 @@ class Journal {
   AppendResult append(const std::vector<EventData>& batch, std::uint64_t expected_seq,
                       const boost::json::object& meta = {});
 
+  // Appends events that are already whole (read from another journal or
+  // store), byte-exact: each must re-encode to its own hash and continue the
+  // chain from the head, which must be at events.front().seq - 1 (0 creates
+  // the journal). Same guarantees and errors as append; kInvalidArgument for
+  // events that do not re-encode or chain. Returns the new head.
+  Position append_events(const std::vector<Event>& events);
+
   // True after a failed fdatasync (or a failed cut-back): this handle refuses
   // appends; open a new Journal, which re-reads the file, to go on.
   bool poisoned() const;
@@ -205,6 +212,7 @@ class Journal {
   void prepare_locked(const std::vector<EventData>& batch, const boost::json::object& meta,
                       Prepared& p) const;
   void open_for_append(bool create);
+  void write_locked(const std::string& buf);
   void catch_up_locked();
   Position read_from_line_one_locked() const;
   void cut_torn_tail_locked(const TornTail& t);

@@ -67,6 +67,7 @@ namespace promptjournal {
 
 namespace detail {
 class ManagerCore;
+class SessionSink;
 }
 
 class OptimizationSession {
@@ -145,20 +146,30 @@ class OptimizationSession {
   // The last event this object has applied (seq 0 before any is persisted). [locked]
   Position position() const;
   std::uint64_t version() const;  // position().seq [locked]
-  bool is_managed() const noexcept { return core_ != nullptr; }
+  bool is_managed() const noexcept { return sink_ != nullptr; }
   // Events waiting for update_session (detached sessions only).
   const std::vector<EventData>& pending() const noexcept { return pending_; }
   // Applies events other writers appended since position(). Managed sessions only.
   void refresh();
 
  private:
+  // The manager constructs managed sessions and attaches detached ones
+  // (persist_through); every write and read of a managed session goes
+  // through its detail::SessionSink, never through the manager itself.
   friend class detail::ManagerCore;
   struct ManagedTag {};
-  OptimizationSession(ManagedTag, std::shared_ptr<detail::ManagerCore> core, SessionState state,
-                      Position position);
+  OptimizationSession(ManagedTag, std::shared_ptr<detail::SessionSink> sink, SessionState state,
+                      Position position, std::optional<Config> disk_config = std::nullopt);
 
   void commit(EventData data);
   void commit_all(std::vector<EventData> changes);
+  // Appends `batch` at position_ through the sink, then applies it.
+  void commit_managed(std::vector<EventData> batch);
+  // Applies what other writers appended since position_. REQUIRES: mu_ held.
+  void refresh_locked();
+  // update_session: a detached session's pending events go to the journal
+  // through `sink`, which the session then keeps; a managed one refreshes.
+  void persist_through(std::shared_ptr<detail::SessionSink> sink);
   static bool is_conflict(const JournalError& e) noexcept { return e.kind() == ErrorKind::kConflict; }
   void log(const EventData& data) const noexcept;
   void log_entry(const EventData& data) const;
@@ -170,7 +181,7 @@ class OptimizationSession {
   // The config the journal holds when it differs from state_.config (the
   // caller's, whose credentials were redacted on disk); snapshots use it.
   std::optional<Config> disk_config_;
-  std::shared_ptr<detail::ManagerCore> core_;
+  std::shared_ptr<detail::SessionSink> sink_;
   SessionLogger logger_;
 };
 

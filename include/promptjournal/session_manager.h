@@ -49,6 +49,7 @@
 
 #include "promptjournal/config.h"
 #include "promptjournal/errors.h"
+#include "promptjournal/event_store.h"
 #include "promptjournal/journal.h"
 #include "promptjournal/options.h"
 #include "promptjournal/session.h"
@@ -64,7 +65,7 @@ struct SessionInfo {
   std::uint64_t events = 0;
   std::string created_at;   // the session's created_at, as recorded (Python isoformat)
   std::string last_change;  // time of the last event (UTC)
-  std::uint64_t bytes = 0;  // size of events.jsonl
+  std::uint64_t bytes = 0;  // size of the history: its lines, '\n' included (events.jsonl without a torn tail)
   std::optional<std::string> latest_optimized_prompt;
   std::string head_hash;
 };
@@ -84,15 +85,25 @@ struct SessionList {
 
 class SessionManager {
  public:
-  // Uses (and creates, mode 0700) `sessions_dir` as the root.
-  // Throws kInvalidArgument for an empty path; kIo naming the path when it
-  // cannot be created, or is a symbolic link or a file.
-  explicit SessionManager(std::string sessions_dir, ManagerOptions options = {});
+  // Keeps the sessions where `location` says (open_event_store): a folder
+  // path or file://PATH (the file journal; the folder is created, mode
+  // 0700), or a postgresql:// URL (docs/postgresql.md).
+  // Throws kInvalidArgument for an empty location or an unknown scheme; kIo
+  // naming the path when a folder cannot be created, or is a symbolic link or
+  // a file; kUnavailable when a PostgreSQL server cannot be reached.
+  explicit SessionManager(std::string location, ManagerOptions options = {});
+  // Keeps the sessions in `store` (any backend, a third one included).
+  // options.journal.fs is then only used for files the caller names
+  // (imports, save_session). Throws kInvalidArgument for a null store.
+  explicit SessionManager(std::shared_ptr<EventStore> store, ManagerOptions options = {});
   ~SessionManager();
   SessionManager(const SessionManager&) = delete;
   SessionManager& operator=(const SessionManager&) = delete;
 
+  // The location given to the constructor (or the store's describe()).
   const std::string& sessions_dir() const noexcept;
+  // Where the events live; shared by every session of this manager.
+  EventStore& store() const noexcept;
   const ManagerOptions& options() const noexcept;
 
   // Creates a session: its session_created event is in the journal on return.
@@ -175,7 +186,8 @@ class SessionManager {
   // returns its path. Throws kNotFound for an unknown id, kCorrupt (and
   // writes nothing) for a damaged journal.
   std::string snapshot(const std::string& session_id);
-  // The journal of a session (shared with the sessions of this manager).
+  // The file journal of a session (shared with the sessions of this
+  // manager). File backend only: throws kInvalidArgument for another store.
   std::shared_ptr<Journal> journal(const std::string& session_id);
   // Problems met with snapshots since this manager was made (ignored snapshots).
   std::vector<SnapshotProblem> snapshot_problems() const;

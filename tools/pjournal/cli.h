@@ -38,6 +38,7 @@ void register_verify(CLI::App&, Globals&, int*);
 void register_salvage(CLI::App&, Globals&, int*);
 void register_snapshot(CLI::App&, Globals&, int*);
 void register_follow(CLI::App&, Globals&, int*);
+void register_copy(CLI::App&, Globals&, int*);
 void register_write_commands(CLI::App&, Globals&, int*);  // create, feedback, set-prompt, set-input
 void register_import(CLI::App&, Globals&, int*);          // cmd_import.cc (compatibility)
 void register_export(CLI::App&, Globals&, int*);          // cmd_export.cc (compatibility)

@@ -31,12 +31,12 @@ void register_follow(CLI::App& app, Globals& g, int* exit_code) {
   auto a = std::make_shared<Args>();
   cmd->add_option("ID", a->id, "session id")->required();
   cmd->add_flag("--from-start", a->from_start, "print the existing events first");
-  cmd->add_option("--interval", a->interval_ms, "milliseconds between looks at the journal (default 200)")
+  cmd->add_option("--interval", a->interval_ms, "file journal: milliseconds between looks (default 200); PostgreSQL: the longest wait for a notification")
       ->transform(whole_number(10, 60000));
   cmd->callback([&g, a, exit_code] {
     auto m = open_manager(g);
     require_session(*m, a->id);
-    auto journal = m->journal(a->id);
+    auto& store = m->store();
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     promptjournal::Position pos;
@@ -44,7 +44,7 @@ void register_follow(CLI::App& app, Globals& g, int* exit_code) {
     while (!g_stop) {
       // A fresh reader each time: it stops at the end (or at a line still
       // being written) and the next look resumes from the last whole event.
-      auto r = journal->reader(pos);
+      auto r = store.read(a->id, pos);
       while (auto e = r->next()) {
         if (print) std::cout << (g.json ? boost::json::serialize(event_json(*e)) + "\n" : event_line(*e));
       }
@@ -55,7 +55,9 @@ void register_follow(CLI::App& app, Globals& g, int* exit_code) {
       first = false;
       print = true;
       flush_stdout();  // nobody reads what cannot be written: stop
-      std::this_thread::sleep_for(std::chrono::milliseconds(a->interval_ms));
+      // PostgreSQL wakes this on NOTIFY; the file journal is looked at again
+      // after the interval. Either way the next read decides.
+      store.wait_for_append(a->id, pos.seq, std::chrono::milliseconds(a->interval_ms));
     }
     *exit_code = kExitOk;
   });

@@ -52,7 +52,7 @@ void register_log(CLI::App& app, Globals& g, int* exit_code) {
     auto m = open_manager(g);
     require_session(*m, a->id);
     std::string out;
-    auto r = m->journal(a->id)->reader();
+    auto r = m->store().read(a->id);
     while (auto e = r->next()) {
       if (!a->type.empty() && e->type() != a->type) continue;
       if (!since.empty() && e->at < since) continue;

@@ -79,6 +79,9 @@ void register_salvage(CLI::App& app, Globals& g, int* exit_code) {
   cmd->add_option("--to", a->to, "the new session's id (default: ID-salvaged); it must not exist");
   cmd->add_flag("--dry-run", a->dry_run, "report what would be recovered; write nothing");
   cmd->callback([&g, a, exit_code] {
+    if (promptjournal::is_postgresql_location(g.root))
+      throw UsageError("salvage repairs file journals only; a PostgreSQL store keeps no torn or damaged lines "
+                       "(see docs/postgresql.md)");
     auto m = open_manager(g);
     require_session(*m, a->id, /*need_event=*/false);
     auto check = promptjournal::verify_session(m->sessions_dir(), a->id);

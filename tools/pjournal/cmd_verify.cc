@@ -65,7 +65,7 @@ void register_verify(CLI::App& app, Globals& g, int* exit_code) {
         std::cerr << "\r[" << std::string(done, '#') << std::string(width - done, ' ') << "] " << (i + 1) << "/"
                   << todo.size() << std::flush;
       }
-      auto r = promptjournal::verify_session(m->sessions_dir(), todo[i]);
+      auto r = m->store().verify(todo[i]);
       if (!r.ok()) ++bad;
       if (g.json) {
         all.push_back(verify_json(r));

@@ -150,7 +150,7 @@ void register_create(CLI::App& app, Globals& g, int* exit_code) {
       std::cout << s->version() << "\n";
     } catch (const promptjournal::JournalError& e) {
       if (e.kind() == promptjournal::ErrorKind::kAlreadyExists && a->expect)
-        throw promptjournal::JournalError::conflict(a->id, 0, m->journal(a->id)->head().seq);
+        if (auto s = m->get_session(a->id)) throw promptjournal::JournalError::conflict(a->id, 0, s->version());
       throw;
     }
     *exit_code = kExitOk;

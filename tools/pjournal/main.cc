@@ -21,7 +21,8 @@ namespace {
 constexpr const char* kFooter =
     "Exit codes: 0 success; 1 failure or problems found; 2 usage error;\n"
     "3 concurrency conflict (--expect-seq did not match).\n"
-    "Sessions folder: --root, else $PROMPTJOURNAL_ROOT, else ./sessions.";
+    "Sessions: --root, else $PROMPTJOURNAL_ROOT, else ./sessions: a folder, file://PATH,\n"
+    "or postgresql://URL (password from PGPASSFILE or PGPASSWORD; see docs/postgresql.md).";
 
 std::string default_root() {
   const char* env = std::getenv("PROMPTJOURNAL_ROOT");
@@ -35,6 +36,8 @@ std::string default_root() {
 // "no session" later.
 std::string followed_root(const std::string& root) {
   namespace bfs = boost::filesystem;
+  if (promptjournal::is_postgresql_location(root)) return root;  // not a folder
+  if (root.starts_with("file://")) return followed_root(root.substr(7));
   std::string out = root;
   struct stat link, target;
   if (::lstat(root.c_str(), &link) == 0 && S_ISLNK(link.st_mode) && ::stat(root.c_str(), &target) == 0 &&
@@ -73,7 +76,8 @@ int run(int argc, char** argv) {
   int exit_code = pjournal::kExitOk;
   CLI::App app{"pjournal: replay, audit, verify and write promptjournal session journals"};
   app.set_version_flag("--version", std::string("pjournal ") + PROMPTJOURNAL_VERSION_STRING);
-  app.add_option("--root", g.root, "the sessions folder")->envname("PROMPTJOURNAL_ROOT");
+  app.add_option("--root", g.root, "the sessions: a folder, file://PATH or postgresql://URL")
+      ->envname("PROMPTJOURNAL_ROOT");
   app.add_flag("--json", g.json, "machine-readable output (JSON)");
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the command
@@ -82,7 +86,7 @@ int run(int argc, char** argv) {
                    pjournal::register_verify, pjournal::register_salvage,
                    pjournal::register_snapshot, pjournal::register_follow,
                    pjournal::register_write_commands, pjournal::register_import,
-                   pjournal::register_export})
+                   pjournal::register_export, pjournal::register_copy})
     reg(app, g, &exit_code);
   // A command's own footer (what it does in more words) comes first. Set
   // after the commands exist: CLI11 copies the tool's footer into each new
@@ -91,7 +95,16 @@ int run(int argc, char** argv) {
   for (auto* sub : app.get_subcommands({}))
     sub->footer(sub->get_footer().empty() ? std::string(kFooter) : sub->get_footer() + "\n\n" + kFooter);
   // Runs once the arguments are read, before the command.
-  app.parse_complete_callback([&g] { g.root = followed_root(g.root); });
+  app.parse_complete_callback([&g, argc, argv] {
+    // A password typed on the command line is refused (it would stay in
+    // shell histories and process lists); PROMPTJOURNAL_ROOT is not checked.
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      if (arg == "--root" && i + 1 < argc) pjournal::reject_password_in_url("--root", argv[i + 1]);
+      if (arg.starts_with("--root=")) pjournal::reject_password_in_url("--root", arg.substr(7));
+    }
+    g.root = followed_root(g.root);
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

@@ -20,7 +20,8 @@ namespace json = boost::json;
 using promptjournal::DiffSegment;
 
 std::unique_ptr<promptjournal::SessionManager> open_manager(const Globals& g, bool must_exist) {
-  if (must_exist && !promptjournal::default_file_system()->is_dir(g.root))
+  if (must_exist && !promptjournal::is_postgresql_location(g.root) &&
+      !promptjournal::default_file_system()->is_dir(g.root))
     throw std::runtime_error("no sessions folder at " + g.root +
                              " (give --root DIR or set PROMPTJOURNAL_ROOT)");
   promptjournal::ManagerOptions opt;
@@ -29,15 +30,28 @@ std::unique_ptr<promptjournal::SessionManager> open_manager(const Globals& g, bo
 
 bool has_event(promptjournal::SessionManager& m, const std::string& id) {
   try {
-    return m.journal(id)->reader()->next().has_value();
+    return m.store().read(id)->next().has_value();
   } catch (const promptjournal::JournalError&) {
     return true;  // damage (or no file): the command itself reports it, with its location
   }
 }
 
+void reject_password_in_url(const std::string& option, const std::string& location) {
+  if (!promptjournal::is_postgresql_location(location)) return;
+  const auto scheme_end = location.find("://") + 3;
+  const auto auth_end = location.find_first_of("/?", scheme_end);
+  const std::string authority = location.substr(scheme_end, auth_end - scheme_end);
+  const auto at = authority.rfind('@');
+  const bool in_userinfo = at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos;
+  const bool in_query = location.find("password=") != std::string::npos;
+  if (in_userinfo || in_query)
+    throw UsageError(option + ": the URL holds a password; give it through PGPASSFILE (~/.pgpass) or PGPASSWORD "
+                              "instead, never on the command line");
+}
+
 void require_session(promptjournal::SessionManager& m, const std::string& id, bool need_event) {
   promptjournal::validate_session_id(id);
-  if (!m.journal(id)->exists()) throw std::runtime_error("no session '" + id + "' in " + m.sessions_dir());
+  if (!m.store().has_stream(id)) throw std::runtime_error("no session '" + id + "' in " + m.sessions_dir());
   if (need_event && !has_event(m, id))
     throw std::runtime_error("session '" + id + "' has no event yet: its creation was cut short before the first "
                              "event was written (see pjournal verify " + id + ")");

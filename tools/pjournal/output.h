@@ -29,6 +29,12 @@ std::unique_ptr<promptjournal::SessionManager> open_manager(const Globals& g, bo
 // creation cut short). Damage or a missing file count as true: the command
 // that goes on reports them.
 bool has_event(promptjournal::SessionManager& m, const std::string& id);
+
+// Throws UsageError when `location`, given as `option` on the command line,
+// is a PostgreSQL URL holding a password (user:password@ or password=): a
+// password there ends up in shell histories and process lists. It belongs in
+// PGPASSFILE (~/.pgpass) or PGPASSWORD.
+void reject_password_in_url(const std::string& option, const std::string& location);
 // Throws a one-line error unless the session's journal exists and (with
 // `need_event`) holds a complete event; an empty journal is a creation cut
 // short. Damage is left for the command to report.
