@@ -229,6 +229,7 @@ class OptimizationSession:
 
     @property
     def individual_feedbacks(self) -> List[Any]:
+        """A copy: appending to it changes nothing; assign, or use add_individual_feedback."""
         return self._core.individual_feedbacks
 
     @individual_feedbacks.setter
@@ -253,6 +254,10 @@ class OptimizationSession:
     @property
     def is_managed(self) -> bool:
         return self._core.is_managed
+
+    def add_individual_feedback(self, value: Any) -> None:
+        """Appends one entry to individual_feedbacks (commutes with other writers, as add_feedback)."""
+        self._core.add_individual_feedback(value)
 
     def refresh(self) -> None:
         """Applies the events other writers appended since this object last looked."""

@@ -218,3 +218,12 @@ def test_version_history_state_at_and_verify(manager):
     assert manager.state_as_of("s1", events[1]["at"])["latest_optimized_prompt"] == "v1"
     report = manager.verify("s1")
     assert report["ok"] and report["events"] == 4 and report["problems"] == []
+
+
+def test_individual_feedbacks_are_a_copy_and_add_individual_feedback_appends(manager):
+    s = manager.create_session("s1", "Q", CONFIG)
+    s.individual_feedbacks.append({"lost": True})
+    assert s.individual_feedbacks == [] and s.version == 1
+    s.add_individual_feedback({"n": 1})
+    s.add_individual_feedback({"n": 2})
+    assert SessionManager(manager.sessions_dir).get_session("s1").individual_feedbacks == [{"n": 1}, {"n": 2}]
