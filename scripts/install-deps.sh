@@ -18,6 +18,7 @@ if [ "$what" = test ]; then
   pkgs+=(clang libclang-rt-14-dev)  # libFuzzer targets
   pkgs+=(strace)             # the syscall-order audit
   pkgs+=(python3)            # writes the expected bits of the million-double check
+  pkgs+=(pybind11-dev python3-dev python3-pytest)  # the Python binding and its tests
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
