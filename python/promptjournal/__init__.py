@@ -18,7 +18,8 @@ Errors are the classes of :mod:`promptjournal.errors`, all subclasses of
 
 from .errors import (AlreadyExistsError, ConflictError, CorruptJournalError, InvalidArgumentError,
                      InvalidSessionIdError, JournalError, JournalIOError, NotFoundError, PoisonedError,
-                     TooLargeError, UnsupportedVersionError)
+                     OutcomeUnknownError, StoreTimeoutError, TooLargeError, UnavailableError,
+                     UnsupportedVersionError)
 from . import _core
 from ._core import FORMAT_VERSION, Manager, Session, is_secret_key, new_uuid, verify_session
 from .promptomatix import (ConfigView, Feedback, ModelProvider, OptimizationSession, SessionLogger,
@@ -31,5 +32,5 @@ __all__ = [
     "default_sessions_dir", "Manager", "Session", "verify_session", "is_secret_key", "new_uuid",
     "FORMAT_VERSION", "JournalError", "CorruptJournalError", "ConflictError", "InvalidSessionIdError",
     "NotFoundError", "AlreadyExistsError", "JournalIOError", "InvalidArgumentError", "TooLargeError",
-    "UnsupportedVersionError", "PoisonedError",
+    "UnsupportedVersionError", "PoisonedError", "UnavailableError", "StoreTimeoutError", "OutcomeUnknownError",
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "JournalError", "CorruptJournalError", "ConflictError", "InvalidSessionIdError",
     "NotFoundError", "AlreadyExistsError", "JournalIOError", "InvalidArgumentError",
     "TooLargeError", "UnsupportedVersionError", "PoisonedError",
+    "UnavailableError", "StoreTimeoutError", "OutcomeUnknownError",
 ]
 
 
@@ -82,3 +83,20 @@ class UnsupportedVersionError(JournalError):
 
 class PoisonedError(JournalError):
     """A journal handle refused further writes after a failed fsync."""
+
+
+class UnavailableError(JournalError, ConnectionError):
+    """A remote store (PostgreSQL) cannot be reached or the connection was lost;
+    a write that raises it stored nothing. The next call reconnects."""
+
+
+class StoreTimeoutError(JournalError, TimeoutError):
+    """The server cancelled a statement (statement_timeout, lock_timeout);
+    nothing was stored."""
+
+
+class OutcomeUnknownError(JournalError):
+    """The connection was lost while a write was committing and could not be
+    re-established to find out: the events are all stored or none.
+    ``refresh()`` before deciding to write again."""
+

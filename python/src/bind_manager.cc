@@ -231,7 +231,7 @@ several threads; journal work runs without the GIL.)doc");
   }, py::arg("session_id"),
      "Every version of the optimized prompt and the human input, with the feedback given on each, and the timeline.");
   cls.def("verify", [](SessionManager& mgr, const std::string& id) {
-    return verify_dict(released([&] { return verify_session(mgr.sessions_dir(), id); }));
+    return verify_dict(released([&] { return mgr.store().verify(id); }));
   }, py::arg("session_id"), "Checks the journal (hash chain, seqs) and snapshots; problems are data, 'ok' the verdict.");
   cls.def("events", [](SessionManager& mgr, const std::string& id, std::uint64_t from_seq) {
     auto events = released([&] { return read_events(mgr, id, from_seq); });

@@ -25,6 +25,9 @@ const char* class_name(ErrorKind kind) {
     case ErrorKind::kTooLarge: return "TooLargeError";
     case ErrorKind::kUnsupportedVersion: return "UnsupportedVersionError";
     case ErrorKind::kPoisoned: return "PoisonedError";
+    case ErrorKind::kUnavailable: return "UnavailableError";
+    case ErrorKind::kTimeout: return "StoreTimeoutError";
+    case ErrorKind::kOutcomeUnknown: return "OutcomeUnknownError";
   }
   return "JournalError";
 }
