@@ -85,13 +85,11 @@ void FileEventStore::adopt(const std::string& id, const EventCursor& cursor) {
 }
 
 SnapshotWritten FileEventStore::put_snapshot(const std::string& id, const SessionState& state, const Position& at) {
+  // Nothing may allocate once the snapshot is in place (SessionManager::snapshot
+  // promises that a failure after it is only a folder fsync): the size is
+  // known before, and the path is moved out.
   SnapshotWritten out;
-  out.where = write_snapshot(*fs_, session_dir(root_, id), state, at, opt_.durability);
-  try {
-    out.bytes = fs_->open_read(out.where)->size();
-  } catch (const JournalError&) {
-    // Only the timing of the next snapshot depends on it.
-  }
+  out.where = write_snapshot(*fs_, session_dir(root_, id), state, at, opt_.durability, &out.bytes);
   return out;
 }
 

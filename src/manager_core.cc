@@ -231,7 +231,7 @@ std::string ManagerCore::snapshot_now(const std::string& id) {
     }
   }
   note_snapshot(id, l.position, w.bytes);
-  return w.where;
+  return std::move(w.where);
 }
 
 }  // namespace promptjournal::detail

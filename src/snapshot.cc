@@ -48,9 +48,10 @@ std::string encode_snapshot(const SessionState& state, const Position& at) {
 }
 
 std::string write_snapshot(FileSystem& fs, const std::string& dir, const SessionState& state,
-                           const Position& at, Durability durability) {
+                           const Position& at, Durability durability, std::uint64_t* bytes) {
   std::string final_path = snapshot_path(dir, at.seq);
   std::string body = encode_snapshot(state, at);
+  if (bytes) *bytes = body.size();
   for (int attempt = 0;; ++attempt) {
     // A name of its own per writer: two writers of the same snapshot must never
     // rename each other's half-written file.

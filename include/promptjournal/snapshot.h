@@ -45,9 +45,10 @@ std::string encode_snapshot(const SessionState& state, const Position& at);
 // name, fsync the folder (the fsyncs only under Durability::kFsync). On
 // failure removes the temp file and throws JournalError; an existing snapshot
 // is never damaged. Returns the snapshot's path.
+// When `bytes` is given, the file's size goes there (set before the write).
 std::string write_snapshot(FileSystem& fs, const std::string& session_dir,
                            const SessionState& state, const Position& at,
-                           Durability durability);
+                           Durability durability, std::uint64_t* bytes = nullptr);
 
 struct LoadedSnapshot {
   SessionState state;
