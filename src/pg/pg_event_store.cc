@@ -45,7 +45,6 @@ class PgCursor final : public EventCursor {
   bool verify_;
   std::vector<std::pair<std::uint64_t, std::string>> page_;  // (end_offset, line)
   std::size_t next_ = 0;
-  bool done_ = false;
   std::string path_;  // for errors
 };
 
@@ -74,7 +73,7 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
   std::vector<std::string> list_streams() override {
     std::lock_guard lock(mu_);
     Result r = conn_.exec("listing sessions",
-                          "SELECT DISTINCT session_id FROM promptjournal.events ORDER BY session_id COLLATE \"C\"");
+                          "SELECT session_id FROM promptjournal.events GROUP BY session_id ORDER BY session_id COLLATE \"C\"");
     std::vector<std::string> out;
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0));
@@ -345,6 +344,7 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
       if (have == 0)
         conn_.exec("recording the schema version", "INSERT INTO promptjournal.schema_version VALUES ($1)",
                    {Param(num(kPgSchemaVersion))});
+      in_txn_ = false;
       conn_.exec("creating the schema", "COMMIT");
     } catch (...) {
       rollback_locked();
@@ -356,12 +356,15 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
   void begin_locked() {
     ensure_schema_or_connect_locked();
     conn_.exec("starting a transaction", "BEGIN");
+    in_txn_ = true;
   }
   // A transaction on a fresh connection: the schema is checked once per
   // store, but a reconnect needs nothing more than the connection.
   void ensure_schema_or_connect_locked() { conn_.ensure(); }
 
   void rollback_locked() noexcept {
+    if (!in_txn_) return;
+    in_txn_ = false;
     if (!conn_.connected()) return;
     try {
       conn_.exec("rolling back", "ROLLBACK");
@@ -429,6 +432,7 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
   // whether the first row is ours.
   void commit_locked(const std::string& id, std::uint64_t first_seq, std::string_view first_line) {
     try {
+      in_txn_ = false;
       conn_.exec("committing an append", "COMMIT");
       return;
     } catch (const JournalError& e) {
@@ -560,31 +564,24 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
   mutable std::mutex mu_;
   Connection conn_;
   bool schema_ok_ = false;
+  bool in_txn_ = false;  // a transaction of ours is open on conn_
   std::map<std::string, Position> checked_;  // sessions whose history this store checked whole
   std::mutex listen_mu_;
   Connection listen_;
 };
 
 std::optional<Event> PgCursor::next() {
-  if (done_) return std::nullopt;
   if (next_ == page_.size()) {
+    // At the end a later call asks again: an append may have come since.
     page_ = store_->page(id_, pos_.seq);
     next_ = 0;
-    if (page_.empty()) {
-      done_ = true;
-      return std::nullopt;
-    }
+    if (page_.empty()) return std::nullopt;
   }
   auto& [end_offset, line] = page_[next_++];
   Event e;
   if (path_.empty()) path_ = store_->describe(id_);
   pos_ = PgEventStore::check_row(id_, path_, pos_, line, static_cast<std::int64_t>(end_offset), verify_, &e);
   std::string().swap(line);
-  if (next_ == page_.size() && page_.size() < static_cast<std::size_t>(kPageRows)) {
-    // The last page: the next call asks once more (an append may have come).
-    page_.clear();
-    next_ = 0;
-  }
   return e;
 }
 
