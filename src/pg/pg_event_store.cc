@@ -438,17 +438,18 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
     } catch (const JournalError& e) {
       if (e.kind() != ErrorKind::kUnavailable) throw;
       std::string lost = e.reason();
+      Result r;
       try {
         conn_.ensure();
+        r = conn_.exec("checking a lost commit",
+                       "SELECT line FROM promptjournal.events WHERE session_id = $1 AND seq = $2",
+                       {Param(id), Param(num(first_seq))});
       } catch (const JournalError& again) {
         throw JournalError(ErrorKind::kOutcomeUnknown,
                            "the connection was lost while committing events " + num(first_seq) + "... of '" + id +
                                "' and could not be re-established to find out whether they were stored (" +
                                again.reason() + "); read the session before writing again");
       }
-      Result r = conn_.exec("checking a lost commit",
-                            "SELECT line FROM promptjournal.events WHERE session_id = $1 AND seq = $2",
-                            {Param(id), Param(num(first_seq))});
       if (r.rows() == 1 && r.text(0, 0) == first_line) return;  // it committed
       throw JournalError(ErrorKind::kUnavailable, lost + " (while committing; nothing of the batch was stored)");
     }

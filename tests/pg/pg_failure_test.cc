@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -55,9 +56,103 @@ void expect_kind(const std::function<void()>& f, ErrorKind kind) {
   }
 }
 
+// While alive, a deferred constraint trigger makes the COMMIT of any insert
+// of a "slowcommit-..." session sleep 60 s inside the server: a window in
+// which the test cuts the connection or stops the server mid-COMMIT.
+struct SlowCommit {
+  Sql sql;
+  SlowCommit() {
+    sql.exec("CREATE OR REPLACE FUNCTION public.pjtest_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ "
+             "BEGIN IF NEW.session_id LIKE 'slowcommit-%' THEN PERFORM pg_sleep(60); END IF; RETURN NULL; END $$");
+    sql.exec("DROP TRIGGER IF EXISTS pjtest_slow_commit ON promptjournal.events");
+    sql.exec("CREATE CONSTRAINT TRIGGER pjtest_slow_commit AFTER INSERT ON promptjournal.events "
+             "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.pjtest_slow_commit()");
+  }
+  ~SlowCommit() {
+    try {
+      sql.exec("DROP TRIGGER IF EXISTS pjtest_slow_commit ON promptjournal.events");
+    } catch (...) {
+    }
+  }
+  void wait_until_committing(const std::string& app) {
+    for (int i = 0; i < 1000; ++i) {
+      auto r = sql.exec("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND "
+                        "wait_event = 'PgSleep' AND query = 'COMMIT'",
+                        {Param(app)});
+      if (r.int64(0, 0) > 0) return;
+      ::usleep(10000);
+    }
+    BOOST_FAIL("the append of " + app + " never reached its COMMIT");
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(pg_failures)
+
+BOOST_AUTO_TEST_CASE(a_connection_lost_during_commit_is_looked_up_after_reconnecting) {
+  const std::string app = unique_id("commitlost");
+  const std::string id = unique_id("slowcommit");
+  auto s = named_store(app);
+  auto acked = s->append(id, created(), 0);
+  std::optional<JournalError> err;
+  {
+    SlowCommit slow;
+    std::thread t([&] {
+      try {
+        s->append(id, {HumanInputUpdated{"one"}, HumanInputUpdated{"two"}}, 1);
+      } catch (const JournalError& e) {
+        err = e;
+      }
+    });
+    slow.wait_until_committing(app);
+    slow.sql.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+                  {Param(app)});
+    t.join();
+  }
+  // Reconnected, found no row of the batch: nothing stored, and it says so.
+  BOOST_TEST_REQUIRE(err.has_value());
+  BOOST_TEST(err->kind() == ErrorKind::kUnavailable, err->what());
+  BOOST_TEST(std::string(err->what()).find("while committing; nothing of the batch was stored") !=
+             std::string::npos);
+  Sql sql;
+  BOOST_TEST(sql.count(id) == 1);
+  BOOST_TEST(s->append(id, edit("next"), 1).head.seq == 2u);
+  BOOST_TEST(read_all(*s, id)[0].hash == acked.head.hash);
+}
+
+BOOST_AUTO_TEST_CASE(a_server_stopped_during_commit_is_outcome_unknown_and_nothing_is_half_written) {
+  const std::string app = unique_id("commitstop");
+  const std::string id = unique_id("slowcommit");
+  auto s = named_store(app);
+  s->append(id, created(), 0);
+  std::optional<JournalError> err;
+  const std::string c = cluster();
+  {
+    SlowCommit slow;
+    std::thread t([&] {
+      try {
+        s->append(id, {HumanInputUpdated{"one"}, HumanInputUpdated{"two"}}, 1);
+      } catch (const JournalError& e) {
+        err = e;
+      }
+    });
+    slow.wait_until_committing(app);
+    const std::string stop = "pg_ctlcluster " + c + " stop -m fast >/dev/null 2>&1";
+    BOOST_TEST(std::system(stop.c_str()) == 0);
+    t.join();
+    const std::string start = "pg_ctlcluster " + c + " start >/dev/null 2>&1";
+    BOOST_TEST_REQUIRE(std::system(start.c_str()) == 0);
+    slow.sql.conn.drop();  // its connection died with the server; the destructor reconnects
+  }
+  BOOST_TEST_REQUIRE(err.has_value());
+  BOOST_TEST(err->kind() == ErrorKind::kOutcomeUnknown, err->what());
+  // Either all or none: here none (the server never committed).
+  Sql sql;
+  BOOST_TEST(sql.count(id) == 1);
+  BOOST_TEST(s->append(id, edit("after"), 1).head.seq == 2u);  // the same object reconnects
+  BOOST_TEST(s->verify(id).ok());
+}
 
 BOOST_AUTO_TEST_CASE(a_server_restart_is_unavailable_once_and_the_next_call_reconnects) {
   auto s = open_store();
