@@ -205,7 +205,7 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
         if (usable && !usable(s.position)) continue;
         return s;
       } catch (const JournalError& e) {
-        if (e.kind() == ErrorKind::kUnavailable || e.kind() == ErrorKind::kTimeout) throw;
+        if (e.kind() != ErrorKind::kCorrupt && e.kind() != ErrorKind::kUnsupportedVersion) throw;  // not the snapshot's fault
         if (problems) problems->push_back({where, e.what()});
       }
     }
@@ -269,7 +269,7 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
                                           " (it would be ignored)",
                                       {});
       } catch (const JournalError& e) {
-        if (e.kind() == ErrorKind::kUnavailable || e.kind() == ErrorKind::kTimeout) throw;
+        if (e.kind() != ErrorKind::kCorrupt && e.kind() != ErrorKind::kUnsupportedVersion) throw;
         report.problems.push_back({e.kind() == ErrorKind::kUnsupportedVersion ? VerifyProblem::Kind::kStaleSnapshot
                                                                                : VerifyProblem::Kind::kSnapshot,
                                    {where, {}, {}, seq}, e.reason()});
