@@ -6,7 +6,8 @@ what=${1:-build}
 pkgs=(g++ cmake ninja-build pkg-config
       libboost-json1.81-dev libboost-filesystem1.81-dev libboost-log1.81-dev
       libboost-test1.81-dev libboost-date-time1.81-dev
-      libssl-dev libcli11-dev libdtl-dev)
+      libssl-dev libcli11-dev libdtl-dev
+      libpq-dev)                # the PostgreSQL backend (libpq)
 if [ "$what" = test ] || [ "$what" = bench ]; then
   pkgs+=(libbenchmark-dev libsqlite3-dev)  # benchmarks (SQLite is measured against); smoke-run with the tests
 fi
@@ -19,6 +20,7 @@ if [ "$what" = test ]; then
   pkgs+=(strace)             # the syscall-order audit
   pkgs+=(python3)            # writes the expected bits of the million-double check
   pkgs+=(pybind11-dev python3-dev python3-pytest)  # the Python binding and its tests
+  pkgs+=(postgresql postgresql-common)  # a real PostgreSQL 15 for the postgresql suite (pg_virtualenv)
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
