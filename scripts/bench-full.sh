@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh bench
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DPROMPTJOURNAL_BUILD_TESTS=OFF -DPROMPTJOURNAL_BUILD_TOOLS=OFF -DPROMPTJOURNAL_BUILD_BENCHMARKS=ON
-cmake --build build-bench -j2 --target pj_bench pj_compare
+cmake --build build-bench -j2 --target pj_bench pj_compare pj_store_compare
 out=benchmarks/results
 mkdir -p "$out"
 {
@@ -18,5 +18,8 @@ mkdir -p "$out"
 } | tee "$out/compare.md"
 build-bench/benchmarks/pj_bench --benchmark_min_time="${PJ_BENCH_MIN_TIME:-0.5}" \
   --benchmark_out="$out/bench.json" --benchmark_out_format=json
+# The file journal vs PostgreSQL, on a throw-away PostgreSQL 15 cluster with
+# fsync on (both acknowledge only what is durable).
+pg_virtualenv -t build-bench/benchmarks/pj_store_compare --events "${PJ_STORE_EVENTS:-2000}" | tee "$out/stores.md"
 gnuplot -e "dir='$out'" benchmarks/plot.gp
 echo "results in $out"

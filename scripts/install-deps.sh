@@ -10,6 +10,7 @@ pkgs=(g++ cmake ninja-build pkg-config
       libpq-dev)                # the PostgreSQL backend (libpq)
 if [ "$what" = test ] || [ "$what" = bench ]; then
   pkgs+=(libbenchmark-dev libsqlite3-dev)  # benchmarks (SQLite is measured against); smoke-run with the tests
+  pkgs+=(postgresql postgresql-common)  # a real PostgreSQL 15 (pg_virtualenv): the postgresql suite, the store benchmark
 fi
 if [ "$what" = bench ]; then
   pkgs+=(gnuplot-nox)        # the plots of benchmarks/RESULTS.md
@@ -20,7 +21,6 @@ if [ "$what" = test ]; then
   pkgs+=(strace)             # the syscall-order audit
   pkgs+=(python3)            # writes the expected bits of the million-double check
   pkgs+=(pybind11-dev python3-dev python3-pytest)  # the Python binding and its tests
-  pkgs+=(postgresql postgresql-common)  # a real PostgreSQL 15 for the postgresql suite (pg_virtualenv)
 fi
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo

@@ -39,6 +39,23 @@ bool recognisably_an_event(std::string_view line) {
   return !ec && v.is_object() && v.get_object().contains("seq");
 }
 
+void refuse_if_poisoned(bool poisoned, const std::string& path) {
+  if (poisoned)
+    throw JournalError(ErrorKind::kPoisoned,
+                       "an earlier fdatasync of this journal failed; reopen it and re-read before writing",
+                       ErrorLocation{path, {}, {}, {}});
+}
+
+// After a catch-up: throws unless the head is at `expected_seq`.
+void require_head(std::uint64_t head_seq, std::uint64_t expected_seq, const std::string& id, const std::string& path) {
+  if (head_seq == expected_seq) return;
+  if (expected_seq == 0)
+    throw JournalError(ErrorKind::kAlreadyExists,
+                       "session '" + id + "' already exists (" + std::to_string(head_seq) + " events)",
+                       ErrorLocation{path, {}, {}, {}});
+  throw JournalError::conflict(id, expected_seq, head_seq);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- reader
@@ -349,10 +366,7 @@ void Journal::prepare_locked(const std::vector<EventData>& batch, const boost::j
 Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::uint64_t expected_seq,
                                       const boost::json::object& meta) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (poisoned_)
-    throw JournalError(ErrorKind::kPoisoned,
-                       "an earlier fdatasync of this journal failed; reopen it and re-read before writing",
-                       ErrorLocation{path_, {}, {}, {}});
+  refuse_if_poisoned(poisoned_, path_);
   detail::check_batch_shape(batch, expected_seq);
   // Encode before the file is opened (or created): a failure to allocate
   // must leave no trace, not even a new empty journal. When the catch-up
@@ -368,13 +382,7 @@ Journal::AppendResult Journal::append(const std::vector<EventData>& batch, std::
   } unlock{file_.get()};
   repaired_.reset();
   catch_up_locked();
-  if (head_.seq != expected_seq) {
-    if (expected_seq == 0)
-      throw JournalError(ErrorKind::kAlreadyExists,
-                         "session '" + id_ + "' already exists (" + std::to_string(head_.seq) + " events)",
-                         ErrorLocation{path_, {}, {}, {}});
-    throw JournalError::conflict(id_, expected_seq, head_.seq);
-  }
+  require_head(head_.seq, expected_seq, id_, path_);
   if (!speculative || !(p.from == head_)) prepare_locked(batch, meta, p);
 
   write_locked(p.buf);
@@ -420,10 +428,7 @@ void Journal::write_locked(const std::string& buf) {
 
 Position Journal::append_events(const std::vector<Event>& events) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (poisoned_)
-    throw JournalError(ErrorKind::kPoisoned,
-                       "an earlier fdatasync of this journal failed; reopen it and re-read before writing",
-                       ErrorLocation{path_, {}, {}, {}});
+  refuse_if_poisoned(poisoned_, path_);
   if (events.empty()) throw JournalError::invalid_argument("append of no events");
   const std::uint64_t expected_seq = events.front().seq - 1;
   // Re-encode each event before the file is touched: it must be exactly the
@@ -445,13 +450,7 @@ Position Journal::append_events(const std::vector<Event>& events) {
     ~Unlock() { f->unlock(); }
   } unlock{file_.get()};
   catch_up_locked();
-  if (head_.seq != expected_seq) {
-    if (expected_seq == 0)
-      throw JournalError(ErrorKind::kAlreadyExists,
-                         "session '" + id_ + "' already exists (" + std::to_string(head_.seq) + " events)",
-                         ErrorLocation{path_, {}, {}, {}});
-    throw JournalError::conflict(id_, expected_seq, head_.seq);
-  }
+  require_head(head_.seq, expected_seq, id_, path_);
   Position next = head_;
   std::size_t start = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {
