@@ -35,4 +35,23 @@ std::string read_named_file(FileSystem& fs, const std::string& path, std::size_t
   return read_all(*fs.open_read_named(path), path, max_bytes);
 }
 
+void replace_file(FileSystem& fs, const std::string& path, const std::string& temp_path, std::string_view bytes,
+                  bool sync, const std::string& folder) {
+  try {
+    auto f = fs.create_exclusive(temp_path);
+    f->append(bytes.data(), bytes.size());
+    if (sync) f->sync();
+    f.reset();
+    fs.rename(temp_path, path);
+  } catch (...) {
+    try {
+      fs.remove(temp_path);
+    } catch (...) {
+      // Already failing: the first error is the one to report.
+    }
+    throw;
+  }
+  if (sync) fs.sync_dir(folder);
+}
+
 }  // namespace promptjournal

@@ -31,20 +31,7 @@ void save_session_file(const SessionState& state, const std::string& path, const
   const auto slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   const std::string tmp = path + "." + new_uuid().substr(0, 8) + std::string(detail::kTempSuffix);
-  try {
-    auto f = fs->create_exclusive(tmp);
-    f->append(bytes.data(), bytes.size());
-    if (opt.durability == Durability::kFsync) f->sync();
-    f.reset();
-    fs->rename(tmp, path);
-  } catch (...) {
-    try {
-      fs->remove(tmp);
-    } catch (...) {
-    }
-    throw;
-  }
-  if (opt.durability == Durability::kFsync) fs->sync_dir(dir);
+  replace_file(*fs, path, tmp, bytes, opt.durability == Durability::kFsync, dir);
 }
 
 std::string export_promptomatix(const SessionState& s) {

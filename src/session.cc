@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
+#include <thread>
 
 #include "json_util.h"
 #include "prepared_apply.h"
@@ -187,6 +189,13 @@ void OptimizationSession::refresh_locked() {
 
 namespace {
 
+// Sleeps a random 0..2^attempt ms, at most 64 ms.
+void backoff(int attempt) {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  const int cap = 1 << std::min(attempt, 6);
+  std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, cap * 1000)(rng)));
+}
+
 void log_failure(const SessionLogger& logger, const JournalError& e, const EventData& data) noexcept {
   try {
     logger.add_entry(kError, {{"error", e.what()}, {"event", std::string(type_name(data))}});
@@ -233,6 +242,11 @@ void OptimizationSession::commit_managed(std::vector<EventData> batch) {
       break;
     } catch (const JournalError& e) {
       if (e.kind() == ErrorKind::kConflict && commutes && attempt < sink_->feedback_retries()) {
+        // A writer that just won appends again at once, while the loser
+        // must catch up first: without a pause the same writer keeps
+        // winning (seen on PostgreSQL with two busy processes). A random
+        // pause, growing with each loss, lets the loser through.
+        if (attempt >= 1) backoff(attempt);
         refresh_locked();
         continue;
       }

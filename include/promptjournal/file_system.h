@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace promptjournal {
@@ -104,6 +105,16 @@ std::string read_whole_file(FileSystem& fs, const std::string& path,
 // The same for a file a user named (FileSystem::open_read_named): import
 // sources, --file.
 std::string read_named_file(FileSystem& fs, const std::string& path, std::size_t max_bytes);
+
+// Replaces (or creates) `path` with `bytes` atomically: writes `temp_path`
+// (created exclusively, 0600), fdatasyncs it when `sync`, renames it over
+// `path`, then fsyncs `folder` when `sync`. A reader sees the old file or
+// the new one, never a part. On failure the temp file is removed and the
+// error rethrown (an existing `path` is untouched unless the rename
+// happened). The one temp-then-rename of saved sessions and pjournal's
+// output files (snapshots add a lock for their cleaner: snapshot.cc).
+void replace_file(FileSystem& fs, const std::string& path, const std::string& temp_path, std::string_view bytes,
+                  bool sync, const std::string& folder);
 
 }  // namespace promptjournal
 

@@ -62,6 +62,8 @@ struct ManagerOptions {
   std::uint32_t max_open_journals = 64;
   // How often add_feedback retries after a concurrency conflict (feedback
   // commutes with other events, so retrying after catching up is safe).
+  // From the second retry on it first pauses a random 0..2^n ms (64 ms at
+  // most), so that a busy writer that keeps winning lets the others through.
   int feedback_retries = 16;
 };
 

@@ -408,16 +408,36 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
 
   void insert_locked(const std::string& id, const std::vector<Event>& events,
                      const std::vector<std::string_view>& lines, const Position& head, std::uint64_t expected) {
+    // Multi-row INSERTs (one round trip per kRowsPerInsert rows, not per row);
+    // the texts of the numbers live here while the statements run.
+    constexpr std::size_t kRowsPerInsert = 500;
+    std::vector<std::string> numbers;
+    numbers.reserve(2 * events.size());
     std::uint64_t offset = head.offset;
     for (std::size_t i = 0; i < events.size(); ++i) {
       offset += lines[i].size() + 1;
+      numbers.push_back(num(events[i].seq));
+      numbers.push_back(num(offset));
+    }
+    for (std::size_t start = 0; start < events.size(); start += kRowsPerInsert) {
+      const std::size_t end = std::min(events.size(), start + kRowsPerInsert);
+      std::string sql = "INSERT INTO promptjournal.events(session_id, seq, line, end_offset) VALUES ";
+      std::vector<Param> params;
+      params.reserve(1 + 3 * (end - start));
+      params.push_back(Param(id));
+      for (std::size_t i = start; i < end; ++i) {
+        const std::size_t b = params.size();
+        sql += (i > start ? ",($1,$" : "($1,$") + std::to_string(b + 1) + ",$" + std::to_string(b + 2) + ",$" +
+               std::to_string(b + 3) + ")";
+        params.push_back(Param(numbers[2 * i]));
+        params.push_back(Param(lines[i]));
+        params.push_back(Param(numbers[2 * i + 1]));
+      }
       try {
-        conn_.exec("appending an event",
-                   "INSERT INTO promptjournal.events(session_id, seq, line, end_offset) VALUES ($1, $2, $3, $4)",
-                   {Param(id), Param(num(events[i].seq)), Param(lines[i]), Param(num(offset))});
+        conn_.exec("appending events", sql, params);
       } catch (const JournalError& e) {
         if (e.kind() != ErrorKind::kConflict) throw;
-        // Another writer took the seq between our head read and the insert.
+        // Another writer took a seq between our head read and the insert.
         rollback_locked();
         Result r = conn_.exec("reading the head", "SELECT max(seq) FROM promptjournal.events WHERE session_id = $1",
                               {Param(id)});

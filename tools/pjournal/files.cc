@@ -67,17 +67,8 @@ void write_output_file(const std::string& root, const std::string& path, const s
   const std::string target = (folder / name).string();
   const std::string tmp = (folder / temp_name(name)).string();
   try {
-    auto f = fs.create_exclusive(tmp);
-    f->append(bytes.data(), bytes.size());
-    f->sync();
-    f.reset();
-    fs.rename(tmp, target);
+    promptjournal::replace_file(fs, target, tmp, bytes, /*sync=*/true, folder.string());
   } catch (const promptjournal::JournalError& e) {
-    try {
-      fs.remove(tmp);
-    } catch (const promptjournal::JournalError&) {
-      // Already failing; the original error is the one to report.
-    }
     throw std::runtime_error("cannot write " + path + ": " + e.what());
   }
 }
