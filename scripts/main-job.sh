@@ -35,6 +35,10 @@ echo "== audit $id"
 $pj audit "$id"
 echo "== verify (all sessions)"
 $pj verify
-echo "== HTML audit report (open it in a browser)"
-$pj audit "$id" --html "$PROMPTJOURNAL_ROOT/audit-$id.html"
-$pj audit 1795522344.376803 --html "$PROMPTJOURNAL_ROOT/audit-1795522344.376803.html"
+# Outside the sessions folder: pjournal refuses to write reports into it,
+# where a file could stand in for a journal or a snapshot.
+reports=${PJ_REPORTS_DIR:-./audit-reports}
+mkdir -p "$reports"
+echo "== HTML audit reports in $reports (open them in a browser)"
+$pj audit "$id" --html "$reports/audit-$id.html"
+$pj audit 1795522344.376803 --html "$reports/audit-1795522344.376803.html"
