@@ -38,7 +38,6 @@ class FileEventStore final : public EventStore {
   VerifyReport verify(const std::string& id) override;
   bool wait_for_append(const std::string& id, std::uint64_t after_seq, std::chrono::milliseconds timeout) override;
   void opened(const std::string& id) noexcept override;
-  void touch(const std::string& id) noexcept override;
 
   const std::string& root() const noexcept { return root_; }
   FileSystem& fs() const noexcept { return *fs_; }
@@ -48,6 +47,10 @@ class FileEventStore final : public EventStore {
   std::shared_ptr<Journal> journal(const std::string& id);
 
  private:
+  // Records that `id`'s journal file is open; closes the least recently used
+  // ones beyond max_open_journals. Never throws.
+  void touch(const std::string& id) noexcept;
+
   std::string root_;
   JournalOptions opt_;
   std::shared_ptr<FileSystem> fs_;

@@ -131,9 +131,6 @@ class EventStore {
   // Housekeeping when a session is opened (the file backend removes the
   // temp files of snapshot writers that died). Never throws.
   virtual void opened(const std::string& id) noexcept { (void)id; }
-  // A hint that `id` is in use (the file backend keeps at most
-  // max_open_journals files open). Never throws.
-  virtual void touch(const std::string& id) noexcept { (void)id; }
 };
 
 // Opens the store a location names (docs/postgresql.md, "Locations"):

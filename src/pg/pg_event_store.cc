@@ -95,7 +95,7 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
     check_batch_shape(batch, expected_seq);
     std::string at = format_utc(opt_.journal.clock ? opt_.journal.clock() : std::chrono::system_clock::now());
     std::lock_guard lock(mu_);
-    if (expected_seq > 0) check_history_locked(id);
+    if (expected_seq > 0 && !checked_.contains(id)) check_history_locked(id);  // once; later, catch_up_locked
     begin_locked();
     AppendResult out;
     try {
@@ -140,7 +140,7 @@ class PgEventStore final : public EventStore, public std::enable_shared_from_thi
     }
     const std::uint64_t expected_seq = events.front().seq - 1;
     std::lock_guard lock(mu_);
-    if (expected_seq > 0) check_history_locked(id);
+    if (expected_seq > 0 && !checked_.contains(id)) check_history_locked(id);  // once; later, catch_up_locked
     begin_locked();
     Position end;
     try {
